@@ -1,0 +1,87 @@
+package io.batchwire.demo;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A built-in, offline stand-in for enrichment APIs, served by the service itself under {@code /demo/upstream}
+ * when {@code batchwire.demo.enabled=true} (the {@code demo} profile). It answers after a short random latency
+ * and makes up plausible data, so the quickstart needs nothing from the internet.
+ */
+@ApplicationScoped
+public class DemoUpstream {
+
+    private final boolean enabled;
+    private final int minLatencyMs;
+    private final int maxLatencyMs;
+    private final Vertx vertx;
+
+    public DemoUpstream(@ConfigProperty(name = "batchwire.demo.enabled", defaultValue = "false") boolean enabled,
+                        @ConfigProperty(name = "batchwire.demo.min-latency-ms", defaultValue = "20") int minLatencyMs,
+                        @ConfigProperty(name = "batchwire.demo.max-latency-ms", defaultValue = "120") int maxLatencyMs,
+                        Vertx vertx) {
+        this.enabled = enabled;
+        this.minLatencyMs = minLatencyMs;
+        this.maxLatencyMs = Math.max(minLatencyMs, maxLatencyMs);
+        this.vertx = vertx;
+    }
+
+    void routes(@Observes Router router) {
+        if (!enabled) {
+            return;
+        }
+        router.get("/demo/upstream/companies").handler(ctx -> later(ctx, company(ctx.queryParams().get("domain"))));
+        router.get("/demo/upstream/people").handler(ctx -> later(ctx, person(ctx.queryParams().get("email"))));
+        router.post("/demo/upstream/emails/verify").handler(BodyHandler.create().setBodyLimit(64 * 1024))
+                .handler(ctx -> {
+                    JsonObject body = ctx.body().asJsonObject();
+                    String email = body == null ? null : body.getString("email");
+                    later(ctx, email == null ? null : new JsonObject().put("email", email)
+                            .put("deliverable", !email.toLowerCase(Locale.ROOT).startsWith("no-reply"))
+                            .put("score", ThreadLocalRandom.current().nextInt(50, 100)));
+                });
+    }
+
+
+    private void later(RoutingContext ctx, JsonObject answer) {
+        long delay = ThreadLocalRandom.current().nextLong(minLatencyMs, maxLatencyMs + 1);
+        vertx.setTimer(Math.max(1, delay), t -> {
+            if (answer == null) {
+                ctx.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+                        .end("{\"error\":\"not found\"}");
+            } else {
+                ctx.response().putHeader("Content-Type", "application/json").end(answer.encode());
+            }
+        });
+    }
+
+    private static JsonObject company(String domain) {
+        if (domain == null || domain.isBlank() || domain.startsWith("unknown")) {
+            return null;
+        }
+        String name = domain.split("\\.")[0];
+        int h = Math.abs(domain.hashCode());
+        return new JsonObject().put("domain", domain)
+                .put("name", Character.toUpperCase(name.charAt(0)) + name.substring(1))
+                .put("employees", 10 + h % 5000).put("founded", 1990 + h % 35)
+                .put("industry", new String[]{"software", "retail", "finance", "logistics"}[h % 4]);
+    }
+
+    private static JsonObject person(String email) {
+        if (email == null || !email.contains("@")) {
+            return null;
+        }
+        String local = email.substring(0, email.indexOf('@'));
+        return new JsonObject().put("email", email).put("name", local.replace('.', ' '))
+                .put("title", new String[]{"Engineer", "Founder", "Analyst"}[Math.abs(email.hashCode()) % 3]);
+    }
+}

@@ -1,0 +1,19 @@
+package io.batchwire.dispatch;
+
+/**
+ * Channel names, in one place. Topic names are configuration ({@code mp.messaging.*.topic}).
+ * An outgoing and an incoming channel never share a name: SmallRye would wire them in memory and skip Kafka.
+ */
+public final class Channels {
+    /** Job chunks, out to {@code batchwire.jobs}. */
+    public static final String JOBS_OUT = "jobs-out";
+    /** Job chunks, in from {@code batchwire.jobs}. */
+    public static final String JOBS_IN = "jobs-in";
+    /** Record outcomes, out to {@code batchwire.record-results}. */
+    public static final String RESULTS_OUT = "record-results-out";
+    /** Record outcomes, in from {@code batchwire.record-results}, in batches. */
+    public static final String RESULTS_IN = "record-results-in";
+
+    private Channels() {
+    }
+}

@@ -1,0 +1,52 @@
+package io.batchwire.dispatch;
+
+import io.batchwire.job.JobStore;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Puts a stored job on the jobs topic as chunks, waits for the broker to take every one, then marks the job
+ * dispatched (the outbox step). If any send fails, the job stays undispatched and the sweep publishes it again.
+ */
+@ApplicationScoped
+public class JobPublisher {
+
+    private final MutinyEmitter<JobChunk> emitter;
+    private final JobStore store;
+    private final DispatchConfig config;
+
+    public JobPublisher(@Channel(Channels.JOBS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+                        MutinyEmitter<JobChunk> emitter, JobStore store, DispatchConfig config) {
+        this.emitter = emitter;
+        this.store = store;
+        this.config = config;
+    }
+
+    public Uni<Void> publish(UUID jobId, UUID tenantId, String type, int totalRecords) {
+        List<Uni<Void>> sends = new ArrayList<>();
+        for (JobChunk chunk : chunks(jobId, tenantId, type, totalRecords, config.chunkSize())) {
+            // keyed per chunk so one large job spreads over partitions, and so over replicas
+            Message<JobChunk> message = Message.of(chunk).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                    .withKey(jobId + "/" + chunk.from()).build());
+            sends.add(emitter.sendMessage(message));
+        }
+        return Uni.join().all(sends).andFailFast().chain(() -> store.markDispatched(jobId));
+    }
+
+    static List<JobChunk> chunks(UUID jobId, UUID tenantId, String type, int total, int size) {
+        List<JobChunk> out = new ArrayList<>((total + size - 1) / size);
+        for (int from = 0; from < total; from += size) {
+            out.add(new JobChunk(jobId, tenantId, type, from, Math.min(total, from + size)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,63 @@
+package io.batchwire.job;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.ColumnTransformer;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * A job as the API reads it. Counters and state are changed only by the store's conditional SQL
+ * ({@link JobStore}), together with the records they count, so they stay exact.
+ */
+@Entity
+@Table(name = "jobs")
+public class Job extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "tenant_id", nullable = false)
+    public UUID tenantId;
+
+    @Column(nullable = false)
+    public String type;
+
+    @Column(nullable = false)
+    @Convert(converter = JobStateConverter.class)
+    public JobState state;
+
+    @Column(name = "total_records", nullable = false)
+    public int totalRecords;
+
+    public int succeeded;
+    public int failed;
+    @Column(name = "timed_out")
+    public int timedOut;
+    public int cancelled;
+
+    /** Raw JSON text of the client's metadata. */
+    @JdbcTypeCode(SqlTypes.VARCHAR)
+    @ColumnTransformer(read = "metadata::text", write = "?::jsonb")
+    public String metadata;
+
+    public String error;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+    @Column(name = "started_at")
+    public OffsetDateTime startedAt;
+    @Column(name = "finished_at")
+    public OffsetDateTime finishedAt;
+
+    public int done() {
+        return succeeded + failed + timedOut + cancelled;
+    }
+}

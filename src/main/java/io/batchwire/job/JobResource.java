@@ -1,0 +1,93 @@
+package io.batchwire.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.batchwire.api.Cursor;
+import io.batchwire.api.Ids;
+import io.batchwire.api.Page;
+import io.batchwire.api.Params;
+import io.batchwire.api.ProblemException;
+import io.batchwire.tenant.CurrentTenant;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+@Path("/v1/jobs")
+@Tag(name = "Jobs")
+@Produces(MediaType.APPLICATION_JSON)
+public class JobResource {
+
+    private static final String LIST_QUERY = "jobs";
+
+    private final JobService jobs;
+    private final CurrentTenant tenant;
+
+    public JobResource(JobService jobs, CurrentTenant tenant) {
+        this.jobs = jobs;
+        this.tenant = tenant;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a batch", description = "Stores the job and answers 202 at once; poll the Location.")
+    public Uni<Response> submit(SubmitJobRequest request) {
+        return jobs.submit(tenant.id(), request)
+                .map(status -> Response.accepted(status).location(URI.create(status.link())).build());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A job's status, counts and links")
+    public Uni<JobStatus> get(@PathParam("id") String id) {
+        return jobs.status(tenant.id(), Ids.parse(id, "job"));
+    }
+
+    @GET
+    @Operation(summary = "The tenant's jobs, newest first")
+    public Uni<Page<JobStatus>> list(@QueryParam("state") String state, @QueryParam("cursor") String cursor,
+                                     @QueryParam("limit") String limit) {
+        int size = Params.limit(limit, 20, 100);
+        JobState filter = null;
+        if (state != null && !state.isEmpty()) {
+            try {
+                filter = JobState.fromWire(state);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.validation("state", "'state' must be one of accepted, processing, completed, failed, cancelled");
+            }
+        }
+        String query = LIST_QUERY + ":" + (filter == null ? "" : filter.wire());
+        JsonNode after = Cursor.decode(cursor, query);
+        OffsetDateTime ts;
+        UUID lastId;
+        try {
+            ts = after == null ? null : OffsetDateTime.parse(after.path("t").asText());
+            lastId = after == null ? null : UUID.fromString(after.path("i").asText());
+        } catch (RuntimeException e) {
+            throw ProblemException.badCursor();
+        }
+        return jobs.list(tenant.id(), filter, ts, lastId, size + 1).map(found -> {
+            boolean more = found.size() > size;
+            List<Job> page = more ? found.subList(0, size) : found;
+            OffsetDateTime now = OffsetDateTime.now();
+            String next = null;
+            if (more) {
+                Job last = page.getLast();
+                next = Cursor.encode(Cursor.newState(query).put("t", last.createdAt.toString()).put("i", last.id.toString()));
+            }
+            return new Page<>(page.stream().map(j -> JobStatus.of(j, now)).toList(), more, next);
+        });
+    }
+}

@@ -1,0 +1,160 @@
+package io.batchwire.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.batchwire.api.Problem.FieldError;
+import io.batchwire.api.Ids;
+import io.batchwire.api.ProblemException;
+import io.batchwire.dispatch.JobPublisher;
+import io.batchwire.upstream.Upstream;
+import io.batchwire.upstream.UpstreamRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+@ApplicationScoped
+public class JobService {
+
+    private static final Logger LOG = Logger.getLogger(JobService.class);
+
+    private final JobStore store;
+    private final JobRepository jobs;
+    private final JobPublisher publisher;
+    private final UpstreamRegistry upstreams;
+    private final JobLimitsConfig limits;
+    private final MeterRegistry metrics;
+
+    public JobService(JobStore store, JobRepository jobs, JobPublisher publisher, UpstreamRegistry upstreams,
+                      JobLimitsConfig limits, MeterRegistry metrics) {
+        this.store = store;
+        this.jobs = jobs;
+        this.publisher = publisher;
+        this.upstreams = upstreams;
+        this.limits = limits;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Validates, stores the job as {@code accepted} and puts it on Kafka. If Kafka does not take it now, the job is
+     * still accepted: the outbox sweep publishes it later.
+     */
+    public Uni<JobStatus> submit(UUID tenantId, SubmitJobRequest request) {
+        JobStore.NewJob job;
+        try {
+            job = validate(tenantId, request);
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return store.insert(job)
+                .call(created -> publisher.publish(job.id(), tenantId, job.type(), job.indexes().length)
+                        .onFailure().invoke(t -> LOG.warnf("job %s stored but not yet on Kafka (%s); the sweep will publish it",
+                                job.id(), t.getMessage()))
+                        .onFailure().recoverWithNull())
+                .map(created -> {
+                    metrics.counter("batchwire.jobs.submitted", "type", job.type()).increment();
+                    metrics.counter("batchwire.records.submitted", "type", job.type()).increment(job.indexes().length);
+                    Job view = new Job();
+                    view.id = job.id();
+                    view.tenantId = tenantId;
+                    view.type = job.type();
+                    view.state = JobState.ACCEPTED;
+                    view.totalRecords = job.indexes().length;
+                    view.metadata = job.metadataJson();
+                    view.createdAt = created;
+                    return JobStatus.of(view, created);
+                });
+    }
+
+    @WithSession
+    public Uni<JobStatus> status(UUID tenantId, UUID jobId) {
+        return jobs.findForTenant(tenantId, jobId)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("job " + jobId))
+                .map(job -> JobStatus.of(job, OffsetDateTime.now()));
+    }
+
+    @WithSession
+    public Uni<Job> find(UUID tenantId, UUID jobId) {
+        return jobs.findForTenant(tenantId, jobId)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("job " + jobId));
+    }
+
+    @WithSession
+    public Uni<List<Job>> list(UUID tenantId, JobState state, OffsetDateTime beforeCreated, UUID beforeId, int limit) {
+        return jobs.page(tenantId, state, beforeCreated, beforeId, limit);
+    }
+
+    JobStore.NewJob validate(UUID tenantId, SubmitJobRequest request) {
+        if (request == null) {
+            throw ProblemException.validation(null, "request body is required");
+        }
+        if (request.type() == null || request.type().isBlank()) {
+            throw ProblemException.validation("type", "'type' is required; one of " + upstreams.types());
+        }
+        Upstream upstream = upstreams.find(request.type()).orElseThrow(() -> ProblemException.validation("type",
+                "unknown type '" + request.type() + "'; one of " + upstreams.types()));
+        List<JsonNode> records = request.records();
+        if (records == null || records.isEmpty()) {
+            throw ProblemException.validation("records", "'records' must hold at least one record");
+        }
+        if (records.size() > limits.maxRecords()) {
+            throw new ProblemException(413, "too-many-records", "Too many records",
+                    "a job holds at most " + limits.maxRecords() + " records; this one has " + records.size(),
+                    "records", null, Map.of("limit", limits.maxRecords(), "records", records.size()), Map.of());
+        }
+        String metadata = null;
+        if (request.metadata() != null) {
+            metadata = request.metadata().toString();
+            if (metadata.length() > limits.maxMetadataBytes()) {
+                throw ProblemException.validation("metadata", "'metadata' is larger than " + limits.maxMetadataBytes() + " bytes");
+            }
+        }
+        int n = records.size();
+        Integer[] indexes = new Integer[n];
+        String[] customIds = new String[n];
+        String[] inputs = new String[n];
+        List<FieldError> errors = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < n && errors.size() < limits.maxReportedErrors(); i++) {
+            String at = "records[" + i + "]";
+            JsonNode record = records.get(i);
+            indexes[i] = i;
+            if (record == null || !record.isObject()) {
+                errors.add(new FieldError(at, "a record must be a JSON object"));
+                continue;
+            }
+            ObjectNode input = ((ObjectNode) record).deepCopy();
+            JsonNode customId = input.remove("custom_id");
+            if (customId != null && !customId.isNull()) {
+                if (!customId.isTextual() || customId.asText().isEmpty() || customId.asText().length() > limits.maxCustomIdLength()) {
+                    errors.add(new FieldError(at + ".custom_id",
+                            "'custom_id' must be a string of 1 to " + limits.maxCustomIdLength() + " characters"));
+                } else {
+                    Integer first = seen.putIfAbsent(customId.asText(), i);
+                    if (first != null) {
+                        errors.add(new FieldError(at + ".custom_id", "custom_id '" + customId.asText()
+                                + "' is already used by records[" + first + "]; custom_id must be unique in the job"));
+                    }
+                    customIds[i] = customId.asText();
+                }
+            }
+            upstream.validate(input, at, errors);
+            inputs[i] = input.toString();
+            if (inputs[i].length() > limits.maxRecordBytes()) {
+                errors.add(new FieldError(at, "a record is at most " + limits.maxRecordBytes() + " bytes"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.validation(errors);
+        }
+        return new JobStore.NewJob(Ids.uuid7(), tenantId, upstream.type(), metadata, indexes, customIds, inputs);
+    }
+}

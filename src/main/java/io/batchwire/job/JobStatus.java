@@ -1,0 +1,56 @@
+package io.batchwire.job;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** The job status body of {@code GET /v1/jobs/{id}}, also returned on submit. */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record JobStatus(
+        UUID id,
+        String type,
+        JobState state,
+        OffsetDateTime createdAt,
+        OffsetDateTime startedAt,
+        OffsetDateTime finishedAt,
+        Long durationMs,
+        int totalRecords,
+        double progress,
+        Counts counts,
+        Long estimatedCompletionSeconds,
+        String link,
+        String resultsLink,
+        String downloadLink,
+        String error,
+        @JsonRawValue String metadata) {
+
+    public record Counts(int succeeded, int failed, int timedOut, int cancelled, int pending) {
+    }
+
+    public static JobStatus of(Job job, OffsetDateTime now) {
+        int done = job.done();
+        Long durationMs = job.startedAt == null ? null
+                : Duration.between(job.startedAt, job.finishedAt != null ? job.finishedAt : now).toMillis();
+        String link = "/v1/jobs/" + job.id;
+        return new JobStatus(job.id, job.type, job.state, job.createdAt, job.startedAt, job.finishedAt, durationMs,
+                job.totalRecords, Math.round(1000.0 * done / job.totalRecords) / 10.0,
+                new Counts(job.succeeded, job.failed, job.timedOut, job.cancelled, job.totalRecords - done),
+                estimate(job, done, now), link, link + "/results", null, job.error, job.metadata);
+    }
+
+    /** Remaining records at the job's own rate so far; 0 once final, null before there is a rate. */
+    static Long estimate(Job job, int done, OffsetDateTime now) {
+        if (job.state.isFinal()) {
+            return 0L;
+        }
+        if (job.startedAt == null || done == 0) {
+            return null;
+        }
+        double elapsed = Math.max(1, Duration.between(job.startedAt, now).toMillis()) / 1000.0;
+        double perSecond = done / elapsed;
+        return (long) Math.ceil((job.totalRecords - done) / perSecond);
+    }
+}

@@ -1,0 +1,80 @@
+package io.batchwire.result;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.batchwire.api.Cursor;
+import io.batchwire.api.Ids;
+import io.batchwire.api.Page;
+import io.batchwire.api.Params;
+import io.batchwire.api.ProblemException;
+import io.batchwire.job.JobService;
+import io.batchwire.tenant.CurrentTenant;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.UUID;
+
+@Path("/v1/jobs/{id}/results")
+@Tag(name = "Results")
+@Produces(MediaType.APPLICATION_JSON)
+public class ResultResource {
+
+    private final JobService jobs;
+    private final ResultStore results;
+    private final CurrentTenant tenant;
+
+    public ResultResource(JobService jobs, ResultStore results, CurrentTenant tenant) {
+        this.jobs = jobs;
+        this.results = results;
+        this.tenant = tenant;
+    }
+
+    @GET
+    @Operation(summary = "Per-record outcomes, cursor-paged; readable while the job runs")
+    public Uni<Page<RecordResult>> page(@PathParam("id") String id,
+                                        @QueryParam("limit") String limit,
+                                        @QueryParam("cursor") String cursor,
+                                        @QueryParam("status_filter") String statusFilter,
+                                        @QueryParam("order_by") String orderBy,
+                                        @QueryParam("since_completed_at") String since) {
+        UUID jobId = Ids.parse(id, "job");
+        int size = Params.limit(limit, 100, 1000);
+        ResultQuery q = new ResultQuery(jobId, ResultQuery.order(orderBy), ResultQuery.statuses(statusFilter),
+                Params.timestamp(since, "since_completed_at"), size + 1);
+        JsonNode state = Cursor.decode(cursor, q.fingerprint());
+        Long after = null;
+        if (state != null) {
+            if (!state.path("k").canConvertToLong()) {
+                throw ProblemException.badCursor();
+            }
+            after = state.path("k").asLong();
+        }
+        Long from = after;
+        return jobs.find(tenant.id(), jobId)
+                .chain(job -> results.page(q, from))
+                .map(rows -> {
+                    boolean more = rows.size() > size;
+                    List<ResultStore.Keyed> page = more ? rows.subList(0, size) : rows;
+                    String next = page.isEmpty() ? cursor
+                            : Cursor.encode(Cursor.newState(q.fingerprint()).put("k", page.getLast().key()));
+                    return new Page<>(page.stream().map(ResultStore.Keyed::result).toList(), more, next);
+                });
+    }
+
+    @GET
+    @Path("/{key}")
+    @Operation(summary = "One record, by index or custom_id")
+    public Uni<RecordResult> one(@PathParam("id") String id, @PathParam("key") String key) {
+        UUID jobId = Ids.parse(id, "job");
+        return jobs.find(tenant.id(), jobId)
+                .chain(job -> results.one(jobId, key))
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("record " + key + " of job " + jobId));
+    }
+}

@@ -1,0 +1,179 @@
+package io.batchwire.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.batchwire.dispatch.RecordOutcome;
+import io.batchwire.dispatch.RecordOutcome.RecordError;
+import io.batchwire.job.RecordState;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.ext.web.client.HttpResponse;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends one record to its upstream: under the upstream's concurrency and rate limits, with a timeout per
+ * attempt and retries (backoff with jitter, or the upstream's {@code Retry-After}) on 429, 5xx, time-outs and
+ * connection errors. The permit is given back while a record waits to retry. Never fails: every end is an outcome.
+ */
+@ApplicationScoped
+public class UpstreamCaller {
+
+    private static final int ERROR_BODY_CHARS = 500;
+
+    private final ObjectMapper json;
+    private final MeterRegistry metrics;
+
+    public UpstreamCaller(ObjectMapper json, MeterRegistry metrics) {
+        this.json = json;
+        this.metrics = metrics;
+    }
+
+    public Uni<RecordOutcome> call(Upstream upstream, PendingRecord record) {
+        Instant startedAt = Instant.now();
+        long t0 = System.nanoTime();
+        return attempt(upstream, record, 1).map(a -> {
+            long durationMs = (System.nanoTime() - t0) / 1_000_000;
+            Timer.builder("batchwire.upstream.record.duration")
+                    .tag("upstream", upstream.type()).tag("status", a.state.wire())
+                    .publishPercentileHistogram(false)
+                    .register(metrics).record(Duration.ofMillis(durationMs));
+            return new RecordOutcome(record.jobId(), record.index(), a.state, a.statusCode, a.attempt,
+                    startedAt, durationMs, a.result, a.error);
+        });
+    }
+
+    private Uni<Attempt> attempt(Upstream upstream, PendingRecord record, int n) {
+        UpstreamConfig.Upstream cfg = upstream.config();
+        return upstream.concurrency()
+                .run(() -> upstream.rate().acquire().chain(() -> send(upstream, record, n)))
+                .chain(a -> {
+                    if (!a.retryable || n >= cfg.maxAttempts()) {
+                        return Uni.createFrom().item(a);
+                    }
+                    Duration wait = a.retryAfter != null ? min(a.retryAfter, cfg.maxRetryAfter()) : backoff(cfg, n);
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
+                            .chain(() -> attempt(upstream, record, n + 1));
+                });
+    }
+
+    private Uni<Attempt> send(Upstream upstream, PendingRecord record, int n) {
+        UpstreamConfig.Upstream cfg = upstream.config();
+        Upstream.Prepared prepared;
+        try {
+            prepared = upstream.prepare(record.input());
+        } catch (RuntimeException e) {
+            return Uni.createFrom().item(Attempt.failed(n, null, false, null, "invalid_request",
+                    "the record could not be turned into a request: " + e.getMessage()));
+        }
+        long timeoutMs = cfg.timeout().toMillis();
+        prepared.request().timeout(timeoutMs);
+        Uni<HttpResponse<Buffer>> response = prepared.body() == null
+                ? prepared.request().send()
+                : prepared.request().sendBuffer(prepared.body());
+        return response
+                // backstop in case the idle timeout never fires (a trickling body)
+                .ifNoItem().after(Duration.ofMillis(timeoutMs * 2 + 1000)).failWith(TimeoutException::new)
+                .map(r -> classify(upstream, r, n))
+                .onFailure().recoverWithItem(t -> failure(t, n));
+    }
+
+    private Attempt classify(Upstream upstream, HttpResponse<Buffer> r, int n) {
+        int code = r.statusCode();
+        Buffer body = r.body();
+        int size = body == null ? 0 : body.length();
+        if (size > upstream.config().maxResponseBytes()) {
+            return Attempt.failed(n, code, false, null, "response_too_large",
+                    "upstream response of " + size + " bytes is over the limit of " + upstream.config().maxResponseBytes());
+        }
+        if (code >= 200 && code < 300) {
+            return new Attempt(RecordState.SUCCEEDED, n, code, false, null, parse(body), null);
+        }
+        boolean retryable = code == 429 || code == 408 || (code >= 500 && code != 501);
+        String snippet = body == null ? "" : body.toString();
+        if (snippet.length() > ERROR_BODY_CHARS) {
+            snippet = snippet.substring(0, ERROR_BODY_CHARS);
+        }
+        return Attempt.failed(n, code, retryable, retryAfter(r.getHeader("Retry-After")), "upstream_status",
+                "upstream answered " + code + (snippet.isBlank() ? "" : ": " + snippet));
+    }
+
+    private JsonNode parse(Buffer body) {
+        if (body == null || body.length() == 0) {
+            return null;
+        }
+        try {
+            return json.readTree(body.getBytes());
+        } catch (Exception notJson) {
+            return TextNode.valueOf(body.toString());
+        }
+    }
+
+    private static Attempt failure(Throwable t, int n) {
+        if (isTimeout(t)) {
+            return new Attempt(RecordState.TIMED_OUT, n, null, true, null, null,
+                    new RecordError("timeout", "upstream did not answer in time"));
+        }
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return Attempt.failed(n, null, true, null, "connection_error", msg);
+    }
+
+    private static boolean isTimeout(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof TimeoutException || c instanceof java.net.SocketTimeoutException
+                    || c instanceof io.netty.handler.timeout.TimeoutException
+                    || c.getClass().getSimpleName().contains("Timeout")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Duration backoff(UpstreamConfig.Upstream cfg, int attempt) {
+        long base = cfg.backoff().toMillis();
+        long cap = cfg.maxBackoff().toMillis();
+        long exp = Math.min(cap, base << Math.min(attempt - 1, 20));
+        // "equal jitter": half fixed, half random, so retries spread out but never come at once
+        long half = Math.max(1, exp / 2);
+        return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
+    }
+
+    /** {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */
+    static Duration retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.trim());
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(Instant.now(), at.toInstant());
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (Exception unreadable) {
+                return null;
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private record Attempt(RecordState state, int attempt, Integer statusCode, boolean retryable,
+                           Duration retryAfter, JsonNode result, RecordError error) {
+        static Attempt failed(int n, Integer code, boolean retryable, Duration retryAfter, String errCode, String message) {
+            return new Attempt(RecordState.FAILED, n, code, retryable, retryAfter, null, new RecordError(errCode, message));
+        }
+    }
+}
