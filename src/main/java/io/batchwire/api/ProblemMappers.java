@@ -51,6 +51,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response mismatched(MismatchedInputException e) {
+        if (e.getCause() instanceof JsonParseException parse) {
+            return malformedJson(parse);
+        }
         String field = path(e);
         String detail = field.isEmpty() ? "request body does not have the expected shape (a JSON object)"
                 : "field '" + field + "' has a value of the wrong type";
@@ -59,6 +62,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response mapping(JsonMappingException e) {
+        if (e.getCause() instanceof JsonParseException parse) {
+            // the body broke off or went bad inside a value the reader was binding
+            return malformedJson(parse);
+        }
         String field = path(e);
         return respond(400, "validation-error", "Invalid request",
                 "request body could not be read" + (field.isEmpty() ? "" : " at '" + field + "'"), field.isEmpty() ? null : field);
@@ -88,6 +95,30 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        // the JSON reader wraps what went wrong while reading a body
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c instanceof JsonParseException parse) {
+                return malformedJson(parse);
+            }
+            if (c instanceof com.fasterxml.jackson.core.JsonProcessingException && !(c instanceof JsonMappingException)) {
+                return respond(400, "malformed-json", "Malformed JSON", "request body is not valid JSON", null);
+            }
+            if (c instanceof UnrecognizedPropertyException unknown) {
+                return unknownField(unknown);
+            }
+            if (c instanceof InvalidFormatException format) {
+                return wrongFormat(format);
+            }
+            if (c instanceof MismatchedInputException mismatched) {
+                return mismatched(mismatched);
+            }
+            if (c instanceof JsonMappingException mapping) {
+                return mapping(mapping);
+            }
+        }
+        if (e.getResponse().getStatus() == 400) {
+            LOG.debugf(e, "400 from the framework");
+        }
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             return unexpected(e);

@@ -47,7 +47,7 @@ public class JobStore {
     public Uni<OffsetDateTime> insert(NewJob job) {
         return pool.withTransaction(conn -> conn.preparedQuery("""
                         INSERT INTO jobs (id, tenant_id, type, state, total_records, metadata)
-                        VALUES ($1, $2, $3, 'accepted', $4, $5::jsonb) RETURNING created_at""")
+                        VALUES ($1, $2, $3, 'accepted', $4, $5::text::jsonb) RETURNING created_at""")
                 .execute(Tuple.of(job.id(), job.tenantId(), job.type(), job.indexes().length, job.metadataJson()))
                 .chain(rows -> conn.preparedQuery("""
                                 INSERT INTO job_records (job_id, idx, custom_id, input)
@@ -121,27 +121,31 @@ public class JobStore {
     /** Ends a job that cannot run at all: its pending records fail with the reason, and the job is {@code failed}. */
     public Uni<Boolean> failJob(UUID jobId, String code, String message) {
         String error = json.createObjectNode().put("code", code).put("message", message).toString();
-        return pool.withTransaction(conn -> conn.preparedQuery("""
-                        SELECT state FROM jobs WHERE id = $1 FOR UPDATE""").execute(Tuple.of(jobId))
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT state, result_seq FROM jobs WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(jobId))
                 .chain(rows -> {
                     if (rows.size() == 0 || JobState.fromWire(rows.iterator().next().getString("state")).isFinal()) {
                         return Uni.createFrom().item(false);
                     }
+                    long seqBase = rows.iterator().next().getLong("result_seq");
                     return conn.preparedQuery("""
                                     WITH f AS (
-                                        UPDATE job_records SET status = 'failed', error = $2::jsonb, completed_at = clock_timestamp()
+                                        UPDATE job_records SET status = 'failed', error = $2::text::jsonb, seq = $4 + idx + 1,
+                                            completed_at = (SELECT clock_timestamp())
                                         WHERE job_id = $1 AND status = 'pending' RETURNING 1)
                                     UPDATE jobs SET failed = failed + (SELECT count(*) FROM f), state = 'failed',
-                                        error = $3, finished_at = clock_timestamp(), started_at = coalesce(started_at, now())
+                                        result_seq = result_seq + total_records, error = $3,
+                                        finished_at = clock_timestamp(), started_at = coalesce(started_at, now())
                                     WHERE id = $1""")
-                            .execute(Tuple.of(jobId, error, message)).replaceWith(true);
+                            .execute(Tuple.of(jobId, error, message, seqBase)).replaceWith(true);
                 }));
     }
 
     /**
      * Stores a batch of outcomes idempotently: only a {@code pending} record takes an outcome, counters move by
      * exactly the records that changed, and a job whose last record landed becomes {@code completed}.
-     * Job rows are locked first, in id order, so outcome order ({@code seq}) follows commit order.
+     * Job rows are locked first, in id order, so outcome order ({@code seq}, and {@code completed_at}, taken once per
+     * statement after the locks) follows commit order.
      *
      * @return the ids of the jobs this batch finished
      */
@@ -217,7 +221,7 @@ public class JobStore {
         return conn.preparedQuery("""
                         UPDATE job_records r SET status = t.status, status_code = t.status_code, attempts = t.attempts,
                             started_at = t.started_at, duration_ms = t.duration_ms, seq = t.seq,
-                            completed_at = clock_timestamp(), result = t.result::jsonb, error = t.error::jsonb
+                            completed_at = (SELECT clock_timestamp()), result = t.result::jsonb, error = t.error::jsonb
                         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::int[], $6::timestamptz[],
                                     $7::bigint[], $8::bigint[], $9::text[], $10::text[])
                              AS t(job_id, idx, status, status_code, attempts, started_at, duration_ms, seq, result, error)

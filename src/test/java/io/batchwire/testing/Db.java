@@ -1,0 +1,71 @@
+package io.batchwire.testing;
+
+import io.batchwire.tenant.ApiKey;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.UUID;
+
+/** Direct JDBC access to the test database, for setting up tenants and for simulating crashes. */
+public final class Db {
+
+    private Db() {
+    }
+
+    public static Connection connect() throws SQLException {
+        return DriverManager.getConnection(TestInfra.jdbcUrl(), TestInfra.DB_USER, TestInfra.DB_PASSWORD);
+    }
+
+    /** A new tenant of its own for one test; returns its API key. */
+    public static Tenant newTenant() {
+        UUID id = UUID.randomUUID();
+        String key = "test_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection c = connect()) {
+            try (PreparedStatement t = c.prepareStatement("INSERT INTO tenants (id, name, plan) VALUES (?, ?, 'growth')")) {
+                t.setObject(1, id);
+                t.setString(2, "t-" + id);
+                t.executeUpdate();
+            }
+            try (PreparedStatement k = c.prepareStatement("INSERT INTO api_keys (key_hash, tenant_id, prefix) VALUES (?, ?, ?)")) {
+                k.setBytes(1, ApiKey.hash(key));
+                k.setObject(2, id);
+                k.setString(3, ApiKey.prefixOf(key));
+                k.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Tenant(id, key);
+    }
+
+    public static long count(String sql, Object... args) {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void exec(String sql, Object... args) {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            s.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public record Tenant(UUID id, String apiKey) {
+    }
+}

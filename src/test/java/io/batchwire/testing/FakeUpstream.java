@@ -1,0 +1,127 @@
+package io.batchwire.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small upstream on loopback whose behaviour each record chooses through its key (the {@code domain},
+ * {@code email} or path):
+ * <ul>
+ *   <li>{@code slow-*}: answers after 3 s (longer than the test timeout)</li>
+ *   <li>{@code delay-MS-*}: answers 200 after MS milliseconds</li>
+ *   <li>{@code flaky-N-*}: 503 for the first N requests, then 200</li>
+ *   <li>{@code limited-N-*}: 429 with {@code Retry-After: 1} for the first N requests, then 200</li>
+ *   <li>{@code down-*}: always 503; {@code missing-*}: 404</li>
+ *   <li>anything else: 200 with a JSON body naming the key, after {@link #latencyMs}</li>
+ * </ul>
+ * It records every request per key and the most requests it ever had in flight per path.
+ */
+public final class FakeUpstream {
+
+    private static volatile FakeUpstream instance;
+
+    private final Vertx vertx = Vertx.vertx();
+    private final Map<String, List<Long>> requestsByKey = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
+    private volatile int latencyMs = 10;
+    private HttpServer server;
+
+    public static FakeUpstream get() {
+        return instance;
+    }
+
+    static FakeUpstream start() throws Exception {
+        FakeUpstream f = new FakeUpstream();
+        f.server = f.vertx.createHttpServer().requestHandler(f::handle).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        instance = f;
+        return f;
+    }
+
+    void stop() {
+        vertx.close();
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public void latencyMs(int ms) {
+        this.latencyMs = ms;
+    }
+
+    /** When each request for this key arrived (epoch ms), in order. */
+    public List<Long> requests(String key) {
+        return requestsByKey.getOrDefault(key, List.of());
+    }
+
+    public int maxInFlight(String path) {
+        AtomicInteger m = maxInFlight.get(path);
+        return m == null ? 0 : m.get();
+    }
+
+    private void handle(HttpServerRequest req) {
+        req.body().onSuccess(body -> {
+            String path = req.path();
+            String key = switch (path) {
+                case "/companies" -> req.getParam("domain");
+                case "/people" -> req.getParam("email");
+                case "/emails/verify" -> new JsonObject(body).getString("email");
+                default -> path.substring(path.lastIndexOf('/') + 1);
+            };
+            List<Long> seen = requestsByKey.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>());
+            seen.add(System.currentTimeMillis());
+            int count = seen.size();
+            int now = inFlight.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+            maxInFlight.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+
+            int status = 200;
+            long delay = latencyMs;
+            String retryAfter = null;
+            if (key.startsWith("slow")) {
+                delay = 3000;
+            } else if (key.startsWith("delay-")) {
+                delay = Integer.parseInt(key.split("-")[1]);
+            } else if (key.startsWith("flaky-") && count <= Integer.parseInt(key.split("-")[1])) {
+                status = 503;
+            } else if (key.startsWith("limited-") && count <= Integer.parseInt(key.split("-")[1])) {
+                status = 429;
+                retryAfter = "1";
+            } else if (key.startsWith("down")) {
+                status = 503;
+            } else if (key.startsWith("missing")) {
+                status = 404;
+            }
+            JsonObject answer = new JsonObject().put("key", key).put("path", path).put("method", req.method().name())
+                    .put("attempt", count);
+            if (body.length() > 0) {
+                answer.put("body", body.toString());
+            }
+            String header = req.getHeader("X-Test");
+            if (header != null) {
+                answer.put("x_test", header);
+            }
+            int code = status;
+            String ra = retryAfter;
+            vertx.setTimer(Math.max(1, delay), t -> {
+                inFlight.get(path).decrementAndGet();
+                var resp = req.response().setStatusCode(code).putHeader("Content-Type", "application/json");
+                if (ra != null) {
+                    resp.putHeader("Retry-After", ra);
+                }
+                resp.end(code == 200 ? answer.encode() : "{\"error\":\"status " + code + "\"}")
+                        .onFailure(ignored -> { /* client gave up (timeout) */ });
+            });
+        });
+    }
+}

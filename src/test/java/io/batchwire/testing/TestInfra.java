@@ -1,0 +1,125 @@
+package io.batchwire.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real parts every {@code @QuarkusTest} runs against, started once for the whole run:
+ * a fresh PostgreSQL database (role and database created on the local server), a real Kafka broker started with
+ * {@code kafka/kafka.sh} on a free port with a throw-away data dir, and the {@link FakeUpstream}.
+ */
+@WithTestResource(value = TestInfra.class, scope = TestResourceScope.GLOBAL)
+public class TestInfra implements QuarkusTestResourceLifecycleManager {
+
+    public static final String DB = "batchwire_test";
+    public static final String DB_USER = "batchwire";
+    public static final String DB_PASSWORD = "batchwire";
+    static final String PG = System.getenv().getOrDefault("BATCHWIRE_TEST_PG", "127.0.0.1:5432");
+
+    private Path kafkaDir;
+    private int kafkaPort;
+    private FakeUpstream upstream;
+
+    public static String jdbcUrl() {
+        return "jdbc:postgresql://" + PG + "/" + DB;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            createDatabase();
+            startKafka();
+            upstream = FakeUpstream.start();
+        } catch (Exception e) {
+            stop();
+            throw new IllegalStateException("test infrastructure did not start: " + e.getMessage(), e);
+        }
+        String base = "http://127.0.0.1:" + upstream.port();
+        Map<String, String> cfg = new HashMap<>();
+        cfg.put("kafka.bootstrap.servers", "127.0.0.1:" + kafkaPort);
+        cfg.put("quarkus.datasource.reactive.url", "postgresql://" + PG + "/" + DB);
+        cfg.put("quarkus.datasource.jdbc.url", jdbcUrl());
+        cfg.put("quarkus.datasource.username", DB_USER);
+        cfg.put("quarkus.datasource.password", DB_PASSWORD);
+        cfg.put("batchwire.upstreams.company.url", base + "/companies?domain={domain}");
+        cfg.put("batchwire.upstreams.company.concurrency", "8");
+        cfg.put("batchwire.upstreams.company.timeout", "500ms");
+        cfg.put("batchwire.upstreams.company.max-attempts", "3");
+        cfg.put("batchwire.upstreams.company.backoff", "50ms");
+        cfg.put("batchwire.upstreams.company.max-retry-after", "5s");
+        cfg.put("batchwire.upstreams.people.url", base + "/people?email={email}");
+        cfg.put("batchwire.upstreams.people.concurrency", "4");
+        cfg.put("batchwire.upstreams.email.url", base + "/emails/verify");
+        cfg.put("batchwire.upstreams.email.method", "POST");
+        cfg.put("batchwire.upstreams.email.concurrency", "4");
+        cfg.put("batchwire.upstreams.http.allowed-hosts", "127.0.0.1");
+        cfg.put("batchwire.upstreams.http.concurrency", "4");
+        cfg.put("batchwire.upstreams.http.timeout", "2s");
+        cfg.put("batchwire.dispatch.chunk-size", "50");
+        return cfg;
+    }
+
+    @Override
+    public void stop() {
+        if (upstream != null) {
+            upstream.stop();
+        }
+        if (kafkaDir != null) {
+            try {
+                kafka("reset");
+            } catch (Exception e) {
+                System.err.println("could not stop the test broker: " + e.getMessage());
+            }
+        }
+    }
+
+    private static void createDatabase() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG + "/postgres", "postgres", "");
+             Statement s = c.createStatement()) {
+            try (ResultSet r = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + DB_USER + "'")) {
+                if (!r.next()) {
+                    s.execute("CREATE ROLE " + DB_USER + " LOGIN PASSWORD '" + DB_PASSWORD + "'");
+                }
+            }
+            // a fresh database per run: migrations apply from scratch and no run sees another's rows
+            s.execute("DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + DB + " OWNER " + DB_USER);
+        }
+    }
+
+    private void startKafka() throws Exception {
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+            kafkaPort = a.getLocalPort();
+            kafkaDir = Files.createTempDirectory("batchwire-test-kafka-");
+            System.setProperty("batchwire.test.controller-port", String.valueOf(b.getLocalPort()));
+        }
+        kafka("start");
+    }
+
+    private void kafka(String command) throws IOException, InterruptedException {
+        Path script = Path.of("kafka", "kafka.sh").toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), command).redirectErrorStream(true);
+        pb.environment().put("KAFKA_PORT", String.valueOf(kafkaPort));
+        pb.environment().put("KAFKA_CONTROLLER_PORT", System.getProperty("batchwire.test.controller-port"));
+        pb.environment().put("BATCHWIRE_KAFKA_DIR", kafkaDir.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("kafka.sh " + command + " failed:\n" + out);
+        }
+    }
+}
