@@ -52,26 +52,12 @@ CLUSTER_ID_FILE="$KAFKA_DIR/cluster.id"
 
 # ---------------------------------------------------------------- JDK -----------
 
-java_major() { # $1 = java executable; prints the feature version (8, 17, 21, 25, ...)
-  local v
-  v="$("$1" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n1)"
-  [[ -n "$v" ]] || { echo 0; return; }
-  if [[ "$v" == 1.* ]]; then v="${v#1.}"; fi
-  v="${v%%[.+-]*}"
-  [[ "$v" =~ ^[0-9]+$ ]] && echo "$v" || echo 0
-}
+# shellcheck source=../deploy/local/jdk.sh
+source "$REPO_ROOT/deploy/local/jdk.sh"   # java_major, pick_jdk (JAVA_HOME >= 21, else Temurin)
 
-pick_jdk() {
-  local candidate
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do
-    [[ -n "$candidate" && -x "$candidate/bin/java" ]] || continue
-    if (( $(java_major "$candidate/bin/java") >= 21 )); then
-      JDK_HOME="$candidate"
-      JAVA="$candidate/bin/java"
-      return
-    fi
-  done
-  die "no JDK >= 21 found: JAVA_HOME='${JAVA_HOME:-}' is not >= 21 and /usr/lib/jvm/temurin-25-jdk-amd64 is missing. Set JAVA_HOME to a JDK 21+."
+pick_broker_jdk() {
+  pick_jdk || die "no JDK >= 21 found; set JAVA_HOME to a JDK 21+"
+  JDK_HOME="$JAVA_HOME"
 }
 
 # ---------------------------------------------------------------- classpath -----
@@ -249,7 +235,7 @@ cmd_start() {
     fi
   done
 
-  pick_jdk
+  pick_broker_jdk
   local t0=$SECONDS
   resolve_classpath
   write_server_properties
@@ -289,7 +275,7 @@ cmd_topics() {
   pid="$(broker_pid)" || die "broker is not running (data dir $KAFKA_DIR); run '$0 start'"
   port_open "$KAFKA_PORT" || die "broker (pid $pid) does not answer on $BOOTSTRAP"
   mkdir -p "$LOG_DIR"
-  pick_jdk
+  pick_broker_jdk
   resolve_classpath
   create_topics
   echo "$BOOTSTRAP"
