@@ -100,8 +100,10 @@ public class ProblemMappers {
             if (c instanceof JsonParseException parse) {
                 return malformedJson(parse);
             }
-            if (c instanceof com.fasterxml.jackson.core.JsonProcessingException && !(c instanceof JsonMappingException)) {
-                return respond(400, "malformed-json", "Malformed JSON", "request body is not valid JSON", null);
+            if (c instanceof com.fasterxml.jackson.core.JsonProcessingException p && !(c instanceof JsonMappingException)) {
+                // e.g. a limit of JsonLimits: too deep, too long a string or number
+                return respond(400, "malformed-json", "Malformed JSON",
+                        "request body was refused while reading: " + p.getOriginalMessage(), null);
             }
             if (c instanceof UnrecognizedPropertyException unknown) {
                 return unknownField(unknown);

@@ -4,17 +4,33 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "batchwire.dispatch")
 public interface DispatchConfig {
 
-    /** Records per message on the jobs topic: the unit that replicas share. */
+    /** Records per message on the jobs topic: the unit that replicas share and that tenants take turns with. */
     @WithDefault("100")
     int chunkSize();
 
-    /** Chunks one replica works on at once (bounds memory and the time a message is held). */
-    @WithDefault("16")
-    int maxChunksInFlight();
+    /**
+     * Chunks one replica may hold from Kafka, waiting or running. Waiting chunks are tiny (job id and a range), so
+     * a few thousand cost little; they are what lets a small job of one tenant overtake another tenant's backlog.
+     * Beyond this the backlog stays in Kafka.
+     */
+    @WithDefault("2000")
+    int maxBufferedChunks();
+
+    /** Chunks running at once per upstream; by default just enough to keep its concurrency busy (limit / chunk + 2). */
+    Optional<Integer> chunksPerUpstream();
+
+    /** Outcomes handed to the Kafka producer and not yet acknowledged; above this no new chunk starts. */
+    @WithDefault("20000")
+    int maxUnackedOutcomes();
+
+    /** How often a replica looks for cancelled, failed or timed-out jobs among those it is working on. */
+    @WithDefault("500ms")
+    Duration stopCheckInterval();
 
     /** How often the outbox sweep looks for accepted jobs that never reached Kafka. */
     @WithDefault("5s")

@@ -5,8 +5,12 @@ import io.batchwire.upstream.PendingRecord;
 import io.batchwire.upstream.Upstream;
 import io.batchwire.upstream.UpstreamCaller;
 import io.batchwire.upstream.UpstreamRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
+import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
@@ -17,17 +21,20 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Takes job chunks from the jobs topic and fans their records out to the upstream, each record under the
- * upstream's limits, and sends every outcome to the status topic. Up to {@code max-chunks-in-flight} chunks run at
- * once, from any jobs, so one job's slow tail never idles the upstream's concurrency.
+ * Takes job chunks from the jobs topic and sends their records to the upstreams; every outcome goes to the status
+ * topic. Chunks wait in a {@link FairQueue} (per upstream, tenants taking turns) and start while their upstream has
+ * a free chunk slot, so one job's slow tail never idles an upstream, a slow upstream never holds back a fast one,
+ * and a small job of one tenant overtakes another tenant's backlog.
  *
- * <p>A chunk is acknowledged (its offset may be committed) only when the broker has taken the outcome of every
- * record in it; after a crash or a rebalance the chunk comes again and only its still-pending records are sent.
+ * <p>A chunk is acknowledged (its offset may be committed) only once the broker has taken the outcome of every
+ * record in it; after a crash or a rebalance it comes again and only its still-pending records are sent.
  */
 @ApplicationScoped
 public class JobDispatcher {
@@ -37,60 +44,171 @@ public class JobDispatcher {
     private final JobStore store;
     private final UpstreamRegistry upstreams;
     private final UpstreamCaller caller;
+    private final JobStopWatch stops;
     private final DispatchConfig config;
+    private final FairQueue queue;
+    private final AtomicInteger unacked = new AtomicInteger();
+    /** Records being sent by this replica: a duplicate chunk (redelivery, republish) does not send them twice. */
+    private final Set<String> sending = ConcurrentHashMap.newKeySet();
 
-    public JobDispatcher(JobStore store, UpstreamRegistry upstreams, UpstreamCaller caller, DispatchConfig config) {
+    private volatile Flow.Subscription subscription;
+    private volatile MultiEmitter<? super Message<RecordOutcome>> out;
+    private final AtomicInteger requested = new AtomicInteger();
+
+    public JobDispatcher(JobStore store, UpstreamRegistry upstreams, UpstreamCaller caller, JobStopWatch stops,
+                         DispatchConfig config, MeterRegistry metrics) {
         this.store = store;
         this.upstreams = upstreams;
         this.caller = caller;
+        this.stops = stops;
         this.config = config;
+        this.queue = new FairQueue(type -> upstreams.find(type)
+                .map(u -> config.chunksPerUpstream().orElse(Math.max(2, (u.config().concurrency() + config.chunkSize() - 1)
+                        / config.chunkSize() + 2)))
+                .orElse(1));
+        Gauge.builder("batchwire.dispatch.chunks.waiting", queue, FairQueue::waiting)
+                .description("job chunks taken from Kafka and waiting for an upstream slot").register(metrics);
+        Gauge.builder("batchwire.dispatch.chunks.running", queue, FairQueue::running)
+                .description("job chunks being sent").register(metrics);
+        Gauge.builder("batchwire.dispatch.outcomes.unacked", unacked, AtomicInteger::get)
+                .description("outcomes not yet acknowledged by the status topic").register(metrics);
     }
 
     @Incoming(Channels.JOBS_IN)
     @Outgoing(Channels.RESULTS_OUT)
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public Multi<Message<RecordOutcome>> dispatch(Multi<Message<JobChunk>> chunks) {
-        return chunks.onItem().transformToMulti(this::fanOut).merge(config.maxChunksInFlight());
+        return Multi.createFrom().<Message<RecordOutcome>>emitter(emitter -> {
+            out = emitter;
+            chunks.subscribe().withSubscriber(new Flow.Subscriber<Message<JobChunk>>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    subscription = s;
+                    requestMore();
+                }
+
+                @Override
+                public void onNext(Message<JobChunk> chunk) {
+                    requested.decrementAndGet();
+                    queue.offer(chunk);
+                    requestMore();
+                    pump();
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    emitter.fail(t);
+                }
+
+                @Override
+                public void onComplete() {
+                    emitter.complete();
+                }
+            });
+        }, BackPressureStrategy.BUFFER);
     }
 
-    private Multi<Message<RecordOutcome>> fanOut(Message<JobChunk> message) {
+    /** Asks Kafka for more chunks while the buffer has room. */
+    private void requestMore() {
+        Flow.Subscription s = subscription;
+        if (s == null) {
+            return;
+        }
+        int room = config.maxBufferedChunks() - queue.held() - requested.get();
+        if (room > 0) {
+            requested.addAndGet(room);
+            s.request(room);
+        }
+    }
+
+    /** Starts every chunk that may start now. */
+    private void pump() {
+        while (unacked.get() < config.maxUnackedOutcomes()) {
+            Message<JobChunk> next = queue.poll();
+            if (next == null) {
+                return;
+            }
+            run(next);
+        }
+    }
+
+    private void run(Message<JobChunk> message) {
         JobChunk chunk = message.getPayload();
         Upstream upstream = upstreams.find(chunk.type()).orElse(null);
+        Uni<Void> work;
         if (upstream == null) {
             // the job's type is no longer configured: the job as a whole cannot run
-            return store.failJob(chunk.jobId(), "unknown_upstream",
+            work = store.endEarly(chunk.jobId(), null, JobStore.EarlyEnd.FAIL, "unknown_upstream",
                             "no upstream is configured for type '" + chunk.type() + "'")
                     .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10)
-                    .onItem().transformToMulti(ignored -> JobDispatcher.<Message<RecordOutcome>>thenNothing(message.ack()))
-                    .onFailure().recoverWithMulti(t -> nack(message, t));
+                    .chain(ignored -> Uni.createFrom().completionStage(message.ack()));
+        } else {
+            stops.watch(chunk.jobId());
+            work = store.startChunk(chunk)
+                    .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10)
+                    .chain(pending -> send(message, upstream, pending))
+                    .eventually(() -> stops.unwatch(chunk.jobId()));
         }
-        return store.startChunk(chunk)
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10)
-                .onItem().transformToMulti(pending -> send(message, upstream, pending))
-                .onFailure().recoverWithMulti(t -> nack(message, t));
+        work.subscribe().with(ignored -> finished(message), failure -> {
+            LOG.errorf(failure, "chunk %s of job %s could not be processed", chunk.from(), chunk.jobId());
+            message.nack(failure);
+            finished(message);
+        });
     }
 
-    private Multi<Message<RecordOutcome>> send(Message<JobChunk> chunk, Upstream upstream, List<PendingRecord> pending) {
+    private void finished(Message<JobChunk> message) {
+        queue.done(message);
+        requestMore();
+        pump();
+    }
+
+    /** Sends the chunk's pending records; completes when every call has ended (outcomes may still be in flight). */
+    private Uni<Void> send(Message<JobChunk> chunk, Upstream upstream, List<PendingRecord> pending) {
         if (pending.isEmpty()) {
-            return thenNothing(chunk.ack());
+            return Uni.createFrom().completionStage(chunk.ack());
         }
+        // the chunk is acknowledged when each of its records has either an acknowledged outcome or none to send
         AtomicInteger outstanding = new AtomicInteger(pending.size());
+        Runnable oneSettled = () -> {
+            if (outstanding.decrementAndGet() == 0) {
+                chunk.ack();
+            }
+        };
         return Multi.createFrom().iterable(pending)
-                .onItem().transformToUni(record -> caller.call(upstream, record))
+                .onItem().transformToUni(record -> {
+                    String key = record.jobId() + "/" + record.index();
+                    if (!sending.add(key)) {
+                        oneSettled.run();
+                        return Uni.createFrom().voidItem();
+                    }
+                    return caller.call(upstream, record, () -> stops.isStopped(record.jobId()))
+                            .eventually(() -> sending.remove(key))
+                            .invoke(outcome -> {
+                                if (outcome == null) {
+                                    oneSettled.run();
+                                } else {
+                                    emit(outcome, chunk, oneSettled);
+                                }
+                            })
+                            .replaceWithVoid();
+                })
                 .merge(pending.size())
-                .map(outcome -> Message.of(outcome)
-                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(outcome.jobId().toString()).build())
-                        .withAck(() -> outstanding.decrementAndGet() == 0 ? chunk.ack() : CompletableFuture.completedFuture(null))
-                        .withNack(t -> chunk.nack(t)));
+                .collect().last().replaceWithVoid();
     }
 
-    private static <T> Multi<T> nack(Message<JobChunk> message, Throwable t) {
-        LOG.errorf(t, "chunk %s of job %s could not be processed", message.getPayload().from(), message.getPayload().jobId());
-        return thenNothing(message.nack(t));
-    }
-
-    /** Waits for an ack or nack and emits no outcome. */
-    private static <T> Multi<T> thenNothing(CompletionStage<Void> stage) {
-        return Uni.createFrom().completionStage(stage).onItem().transformToMulti(x -> Multi.createFrom().empty());
+    private void emit(RecordOutcome outcome, Message<JobChunk> chunk, Runnable settled) {
+        unacked.incrementAndGet();
+        out.emit(Message.of(outcome)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(outcome.jobId().toString()).build())
+                .withAck(() -> {
+                    unacked.decrementAndGet();
+                    settled.run();
+                    pump();
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(t -> {
+                    unacked.decrementAndGet();
+                    return chunk.nack(t);
+                }));
     }
 }

@@ -50,6 +50,12 @@ public class Job extends PanacheEntityBase {
 
     public String error;
 
+    @Column(name = "timeout_seconds")
+    public Integer timeoutSeconds;
+
+    @Column(name = "bodies_purged_at")
+    public OffsetDateTime bodiesPurgedAt;
+
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
     @Column(name = "started_at")

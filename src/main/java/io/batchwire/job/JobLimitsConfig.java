@@ -10,6 +10,14 @@ public interface JobLimitsConfig {
     @WithDefault("1000")
     int maxRecords();
 
+    /** How often jobs past their time limit are looked for. */
+    @WithDefault("1s")
+    java.time.Duration deadlineCheckInterval();
+
+    /** Longest time limit a job may ask for. */
+    @WithDefault("604800")
+    int maxTimeoutSeconds();
+
     /** Longest custom_id. */
     @WithDefault("256")
     int maxCustomIdLength();

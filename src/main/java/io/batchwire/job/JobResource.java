@@ -10,6 +10,7 @@ import io.batchwire.tenant.CurrentTenant;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -43,9 +44,21 @@ public class JobResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a batch", description = "Stores the job and answers 202 at once; poll the Location.")
-    public Uni<Response> submit(SubmitJobRequest request) {
-        return jobs.submit(tenant.id(), request)
-                .map(status -> Response.accepted(status).location(URI.create(status.link())).build());
+    public Uni<Response> submit(SubmitJobRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        return jobs.submit(tenant.id(), request, idempotencyKey).map(submitted -> {
+            Response.ResponseBuilder r = Response.accepted(submitted.status()).location(URI.create(submitted.status().link()));
+            if (submitted.replayed()) {
+                r.header("Idempotent-Replayed", "true");
+            }
+            return r.build();
+        });
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @Operation(summary = "Cancel a job", description = "No new upstream calls; finished records keep their outcomes; the rest become cancelled. 409 if the job already ended.")
+    public Uni<JobStatus> cancel(@PathParam("id") String id) {
+        return jobs.cancel(tenant.id(), Ids.parse(id, "job"));
     }
 
     @GET

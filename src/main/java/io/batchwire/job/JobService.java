@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchwire.api.Problem.FieldError;
 import io.batchwire.api.Ids;
+import io.batchwire.api.JsonLimits;
 import io.batchwire.api.ProblemException;
 import io.batchwire.dispatch.JobPublisher;
+import io.batchwire.dispatch.JobStopWatch;
+import io.batchwire.idempotency.IdempotencyStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchwire.upstream.Upstream;
 import io.batchwire.upstream.UpstreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,9 +36,16 @@ public class JobService {
     private final UpstreamRegistry upstreams;
     private final JobLimitsConfig limits;
     private final MeterRegistry metrics;
+    private final IdempotencyStore idempotency;
+    private final JobStopWatch stops;
+    private final ObjectMapper json;
 
     public JobService(JobStore store, JobRepository jobs, JobPublisher publisher, UpstreamRegistry upstreams,
-                      JobLimitsConfig limits, MeterRegistry metrics) {
+                      JobLimitsConfig limits, MeterRegistry metrics, IdempotencyStore idempotency, JobStopWatch stops,
+                      ObjectMapper json) {
+        this.idempotency = idempotency;
+        this.stops = stops;
+        this.json = json;
         this.store = store;
         this.jobs = jobs;
         this.publisher = publisher;
@@ -47,19 +58,64 @@ public class JobService {
      * Validates, stores the job as {@code accepted} and puts it on Kafka. If Kafka does not take it now, the job is
      * still accepted: the outbox sweep publishes it later.
      */
-    public Uni<JobStatus> submit(UUID tenantId, SubmitJobRequest request) {
+    public Uni<Submitted> submit(UUID tenantId, SubmitJobRequest request, String idempotencyKey) {
         JobStore.NewJob job;
         try {
+            IdempotencyStore.check(idempotencyKey);
             job = validate(tenantId, request);
         } catch (ProblemException e) {
             return Uni.createFrom().failure(e);
         }
-        return store.insert(job)
+        if (idempotencyKey == null) {
+            return store(job, null).map(status -> new Submitted(status, false));
+        }
+        byte[] hash = IdempotencyStore.hash(canonical(request));
+        return idempotency.claim(tenantId, "jobs", idempotencyKey, hash).chain(decision -> {
+            if (decision.replayOf() != null) {
+                return status(tenantId, decision.replayOf()).map(status -> new Submitted(status, true));
+            }
+            return store(job, decision.claim())
+                    .onFailure().call(t -> idempotency.release(decision.claim()))
+                    .map(status -> new Submitted(status, false));
+        });
+    }
+
+    /** A submit's answer: the job's status, and whether it replays an earlier request with the same key. */
+    public record Submitted(JobStatus status, boolean replayed) {
+    }
+
+    /** Cancels an unfinished job: no new upstream calls; finished outcomes stay; the rest become cancelled. */
+    public Uni<JobStatus> cancel(UUID tenantId, UUID jobId) {
+        return store.endEarly(jobId, tenantId, JobStore.EarlyEnd.CANCEL, "cancelled", "the job was cancelled")
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("job " + jobId))
+                .invoke(ended -> {
+                    if (!ended.ended()) {
+                        throw new ProblemException(409, "job-already-finished", "Job already finished",
+                                "job " + jobId + " is already " + ended.before().wire() + " and cannot be cancelled",
+                                null, null, java.util.Map.of("state", ended.before().wire()), java.util.Map.of());
+                    }
+                    stops.stopNow(jobId);
+                })
+                .chain(ended -> status(tenantId, jobId));
+    }
+
+    private String canonical(SubmitJobRequest request) {
+        try {
+            return json.writeValueAsString(request);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Uni<JobStatus> store(JobStore.NewJob job, IdempotencyStore.Claim claim) {
+        UUID tenantId = job.tenantId();
+        return store.insert(job, claim)
                 .call(created -> publisher.publish(job.id(), tenantId, job.type(), job.indexes().length)
                         .onFailure().invoke(t -> LOG.warnf("job %s stored but not yet on Kafka (%s); the sweep will publish it",
                                 job.id(), t.getMessage()))
                         .onFailure().recoverWithNull())
-                .map(created -> {
+                .map(stored -> {
+                    OffsetDateTime created = stored.createdAt();
                     metrics.counter("batchwire.jobs.submitted", "type", job.type()).increment();
                     metrics.counter("batchwire.records.submitted", "type", job.type()).increment(job.indexes().length);
                     Job view = new Job();
@@ -69,22 +125,27 @@ public class JobService {
                     view.state = JobState.ACCEPTED;
                     view.totalRecords = job.indexes().length;
                     view.metadata = job.metadataJson();
+                    view.timeoutSeconds = stored.timeoutSeconds();
                     view.createdAt = created;
                     return JobStatus.of(view, created);
                 });
     }
 
-    @WithSession
     public Uni<JobStatus> status(UUID tenantId, UUID jobId) {
-        return jobs.findForTenant(tenantId, jobId)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("job " + jobId))
-                .map(job -> JobStatus.of(job, OffsetDateTime.now()));
+        return find(tenantId, jobId).map(job -> JobStatus.of(job, OffsetDateTime.now()));
     }
 
+    /** The tenant's job; 404 if there is none, 410 if it was removed by retention. */
     @WithSession
     public Uni<Job> find(UUID tenantId, UUID jobId) {
         return jobs.findForTenant(tenantId, jobId)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("job " + jobId));
+                .onItem().ifNull().switchTo(() -> store.isExpired(tenantId, jobId).map(expired -> {
+                    if (expired) {
+                        throw new ProblemException(410, "job-expired", "Job expired",
+                                "job " + jobId + " was removed after its plan's retention period", null, null, null, java.util.Map.of());
+                    }
+                    throw ProblemException.notFound("job " + jobId);
+                }));
     }
 
     @WithSession
@@ -110,8 +171,18 @@ public class JobService {
                     "a job holds at most " + limits.maxRecords() + " records; this one has " + records.size(),
                     "records", null, Map.of("limit", limits.maxRecords(), "records", records.size()), Map.of());
         }
+        Integer timeout = request.timeoutSeconds();
+        if (timeout != null && (timeout < 1 || timeout > limits.maxTimeoutSeconds())) {
+            throw ProblemException.validation("timeout_seconds",
+                    "'timeout_seconds' must be from 1 to " + limits.maxTimeoutSeconds());
+        }
         String metadata = null;
         if (request.metadata() != null) {
+            List<FieldError> bad = new ArrayList<>();
+            JsonLimits.checkStorable(request.metadata(), "metadata", bad);
+            if (!bad.isEmpty()) {
+                throw ProblemException.validation(bad);
+            }
             metadata = request.metadata().toString();
             if (metadata.length() > limits.maxMetadataBytes()) {
                 throw ProblemException.validation("metadata", "'metadata' is larger than " + limits.maxMetadataBytes() + " bytes");
@@ -134,6 +205,7 @@ public class JobService {
             ObjectNode input = ((ObjectNode) record).deepCopy();
             JsonNode customId = input.remove("custom_id");
             if (customId != null && !customId.isNull()) {
+                JsonLimits.checkStorable(customId, at + ".custom_id", errors);
                 if (!customId.isTextual() || customId.asText().isEmpty() || customId.asText().length() > limits.maxCustomIdLength()) {
                     errors.add(new FieldError(at + ".custom_id",
                             "'custom_id' must be a string of 1 to " + limits.maxCustomIdLength() + " characters"));
@@ -146,6 +218,7 @@ public class JobService {
                     customIds[i] = customId.asText();
                 }
             }
+            JsonLimits.checkStorable(input, at, errors);
             upstream.validate(input, at, errors);
             inputs[i] = input.toString();
             if (inputs[i].length() > limits.maxRecordBytes()) {
@@ -155,6 +228,6 @@ public class JobService {
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }
-        return new JobStore.NewJob(Ids.uuid7(), tenantId, upstream.type(), metadata, indexes, customIds, inputs);
+        return new JobStore.NewJob(Ids.uuid7(), tenantId, upstream.type(), metadata, timeout, indexes, customIds, inputs);
     }
 }

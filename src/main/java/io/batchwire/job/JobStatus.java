@@ -25,6 +25,8 @@ public record JobStatus(
         String resultsLink,
         String downloadLink,
         String error,
+        Integer timeoutSeconds,
+        boolean resultsExpired,
         @JsonRawValue String metadata) {
 
     public record Counts(int succeeded, int failed, int timedOut, int cancelled, int pending) {
@@ -38,7 +40,8 @@ public record JobStatus(
         return new JobStatus(job.id, job.type, job.state, job.createdAt, job.startedAt, job.finishedAt, durationMs,
                 job.totalRecords, Math.round(1000.0 * done / job.totalRecords) / 10.0,
                 new Counts(job.succeeded, job.failed, job.timedOut, job.cancelled, job.totalRecords - done),
-                estimate(job, done, now), link, link + "/results", null, job.error, job.metadata);
+                estimate(job, done, now), link, link + "/results", null, job.error, job.timeoutSeconds,
+                job.bodiesPurgedAt != null, job.metadata);
     }
 
     /** Remaining records at the job's own rate so far; 0 once final, null before there is a rate. */

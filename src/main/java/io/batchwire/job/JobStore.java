@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchwire.dispatch.JobChunk;
 import io.batchwire.dispatch.RecordOutcome;
+import io.batchwire.idempotency.IdempotencyStore;
+import io.batchwire.tenant.Quota;
 import io.batchwire.upstream.PendingRecord;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -32,29 +34,56 @@ public class JobStore {
 
     private final Pool pool;
     private final ObjectMapper json;
+    private final Quota quota;
+    private final IdempotencyStore idempotency;
 
-    public JobStore(Pool pool, ObjectMapper json) {
+    public JobStore(Pool pool, ObjectMapper json, Quota quota, IdempotencyStore idempotency) {
         this.pool = pool;
         this.json = json;
+        this.quota = quota;
+        this.idempotency = idempotency;
     }
 
+    /**
+     * The submitting replica's lease on publishing a new job: the outbox sweep leaves the job alone until it runs out,
+     * so a slow publish is not doubled. Longer than the producer's delivery timeout.
+     */
+    static final Duration PUBLISH_LEASE = Duration.ofMinutes(3);
+
     /** A job about to be stored: its records' inputs as JSON text (custom_id removed). */
-    public record NewJob(UUID id, UUID tenantId, String type, String metadataJson,
+    public record NewJob(UUID id, UUID tenantId, String type, String metadataJson, Integer timeoutSeconds,
                          Integer[] indexes, String[] customIds, String[] inputs) {
     }
 
-    /** Stores the job as {@code accepted} with all its records, atomically; returns its creation time. */
-    public Uni<OffsetDateTime> insert(NewJob job) {
-        return pool.withTransaction(conn -> conn.preparedQuery("""
-                        INSERT INTO jobs (id, tenant_id, type, state, total_records, metadata)
-                        VALUES ($1, $2, $3, 'accepted', $4, $5::text::jsonb) RETURNING created_at""")
-                .execute(Tuple.of(job.id(), job.tenantId(), job.type(), job.indexes().length, job.metadataJson()))
-                .chain(rows -> conn.preparedQuery("""
+    /** What the store made of a new job. */
+    public record Stored(OffsetDateTime createdAt, Integer timeoutSeconds) {
+    }
+
+    /**
+     * Stores the job as {@code accepted} with all its records, atomically, if the tenant's plan admits it, and
+     * completes the request's idempotency key in the same transaction.
+     */
+    public Uni<Stored> insert(NewJob job, IdempotencyStore.Claim claim) {
+        int n = job.indexes().length;
+        return pool.withTransaction(conn -> quota.admit(conn, job.tenantId(), n)
+                .chain(admitted -> {
+                    Integer timeout = job.timeoutSeconds() != null ? job.timeoutSeconds() : admitted.defaultTimeoutSeconds();
+                    return conn.preparedQuery("""
+                                    INSERT INTO jobs (id, tenant_id, type, state, total_records, metadata, timeout_seconds, deadline_at,
+                                                      dispatch_claimed_until)
+                                    VALUES ($1, $2, $3, 'accepted', $4, $5::text::jsonb, $6::int, now() + make_interval(secs => $6::int),
+                                            now() + make_interval(secs => $7))
+                                    RETURNING created_at""")
+                            .execute(Tuple.of(job.id(), job.tenantId(), job.type(), n, job.metadataJson(), timeout)
+                                    .addDouble((double) PUBLISH_LEASE.toSeconds()))
+                            .map(rows -> new Stored(rows.iterator().next().getOffsetDateTime("created_at"), timeout));
+                })
+                .call(stored -> conn.preparedQuery("""
                                 INSERT INTO job_records (job_id, idx, custom_id, input)
                                 SELECT $1, t.idx, t.custom_id, t.input::jsonb
                                 FROM unnest($2::int[], $3::text[], $4::text[]) AS t(idx, custom_id, input)""")
-                        .execute(Tuple.of(job.id(), job.indexes(), job.customIds(), job.inputs()))
-                        .replaceWith(rows.iterator().next().getOffsetDateTime("created_at"))));
+                        .execute(Tuple.of(job.id(), job.indexes(), job.customIds(), job.inputs())))
+                .call(stored -> idempotency.complete(conn, claim, job.id())));
     }
 
     /** Records the outbox step done: every chunk of the job is on Kafka. */
@@ -118,27 +147,92 @@ public class JobStore {
                 });
     }
 
-    /** Ends a job that cannot run at all: its pending records fail with the reason, and the job is {@code failed}. */
-    public Uni<Boolean> failJob(UUID jobId, String code, String message) {
+    /** How a job ends early, and what its still-pending records become. */
+    public enum EarlyEnd {
+        /** The job as a whole cannot run: pending records fail. */
+        FAIL(RecordState.FAILED, JobState.FAILED),
+        /** The client cancelled: pending records are cancelled. */
+        CANCEL(RecordState.CANCELLED, JobState.CANCELLED),
+        /** The job's time limit passed: pending records time out, and the job is complete. */
+        TIME_OUT(RecordState.TIMED_OUT, JobState.COMPLETED);
+
+        final RecordState records;
+        final JobState job;
+
+        EarlyEnd(RecordState records, JobState job) {
+            this.records = records;
+            this.job = job;
+        }
+    }
+
+    /** The result of trying to end a job early: its state before, and whether this call ended it. */
+    public record Ended(JobState before, boolean ended) {
+    }
+
+    /**
+     * Ends an unfinished job now: every pending record gets the end's record state (finished records keep their
+     * outcomes), counters move by exactly those records, and the job takes the end's state. A job that is already
+     * final is left alone. {@code tenantId} may be null for internal callers.
+     */
+    public Uni<Ended> endEarly(UUID jobId, UUID tenantId, EarlyEnd end, String code, String message) {
         String error = json.createObjectNode().put("code", code).put("message", message).toString();
-        return pool.withTransaction(conn -> conn.preparedQuery("SELECT state, result_seq FROM jobs WHERE id = $1 FOR UPDATE")
-                .execute(Tuple.of(jobId))
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                        SELECT state, result_seq FROM jobs WHERE id = $1 AND ($2::uuid IS NULL OR tenant_id = $2) FOR UPDATE""")
+                .execute(Tuple.of(jobId, tenantId))
                 .chain(rows -> {
-                    if (rows.size() == 0 || JobState.fromWire(rows.iterator().next().getString("state")).isFinal()) {
-                        return Uni.createFrom().item(false);
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item((Ended) null);
                     }
-                    long seqBase = rows.iterator().next().getLong("result_seq");
+                    Row row = rows.iterator().next();
+                    JobState before = JobState.fromWire(row.getString("state"));
+                    if (!before.canMoveTo(end.job)) {
+                        return Uni.createFrom().item(new Ended(before, false));
+                    }
                     return conn.preparedQuery("""
                                     WITH f AS (
-                                        UPDATE job_records SET status = 'failed', error = $2::text::jsonb, seq = $4 + idx + 1,
+                                        UPDATE job_records SET status = $5, error = $2::text::jsonb, seq = $4 + idx + 1,
                                             completed_at = (SELECT clock_timestamp())
                                         WHERE job_id = $1 AND status = 'pending' RETURNING 1)
-                                    UPDATE jobs SET failed = failed + (SELECT count(*) FROM f), state = 'failed',
-                                        result_seq = result_seq + total_records, error = $3,
+                                    UPDATE jobs SET
+                                        failed = failed + CASE WHEN $5 = 'failed' THEN (SELECT count(*) FROM f) ELSE 0 END,
+                                        cancelled = cancelled + CASE WHEN $5 = 'cancelled' THEN (SELECT count(*) FROM f) ELSE 0 END,
+                                        timed_out = timed_out + CASE WHEN $5 = 'timed_out' THEN (SELECT count(*) FROM f) ELSE 0 END,
+                                        state = $6, result_seq = result_seq + total_records, error = $3,
                                         finished_at = clock_timestamp(), started_at = coalesce(started_at, now())
                                     WHERE id = $1""")
-                            .execute(Tuple.of(jobId, error, message, seqBase)).replaceWith(true);
+                            .execute(Tuple.of(jobId, error, message, row.getLong("result_seq"), end.records.wire(), end.job.wire()))
+                            .replaceWith(new Ended(before, true));
                 }));
+    }
+
+    /** Whether the tenant had this job and retention removed it. */
+    public Uni<Boolean> isExpired(UUID tenantId, UUID jobId) {
+        return pool.preparedQuery("SELECT 1 FROM expired_jobs WHERE id = $1 AND tenant_id = $2")
+                .execute(Tuple.of(jobId, tenantId)).map(rows -> rows.size() > 0);
+    }
+
+    /** Jobs past their deadline that are still running (at most {@code limit}). */
+    public Uni<List<UUID>> overdue(int limit) {
+        return pool.preparedQuery("""
+                        SELECT id FROM jobs WHERE deadline_at < now() AND state IN ('accepted', 'processing')
+                        ORDER BY deadline_at LIMIT $1""")
+                .execute(Tuple.of(limit))
+                .map(rows -> {
+                    List<UUID> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getUUID("id")));
+                    return out;
+                });
+    }
+
+    /** Of the given jobs, those that are final (cancelled, failed, timed out or complete). */
+    public Uni<List<UUID>> finalAmong(UUID[] jobIds) {
+        return pool.preparedQuery("SELECT id FROM jobs WHERE id = ANY($1) AND state IN ('completed', 'failed', 'cancelled')")
+                .execute(Tuple.of(jobIds))
+                .map(rows -> {
+                    List<UUID> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getUUID("id")));
+                    return out;
+                });
     }
 
     /**

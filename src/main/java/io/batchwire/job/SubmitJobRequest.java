@@ -16,5 +16,7 @@ public record SubmitJobRequest(
         @Schema(description = "1..1000 records; each a JSON object, optionally with a custom_id unique in the job", required = true)
         List<JsonNode> records,
         @Schema(description = "Free-form JSON object echoed back in the job status")
-        ObjectNode metadata) {
+        ObjectNode metadata,
+        @Schema(description = "Time limit: records not finished by then become timed_out and the job ends (default: the plan's)")
+        Integer timeoutSeconds) {
 }

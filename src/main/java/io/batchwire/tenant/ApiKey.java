@@ -46,6 +46,6 @@ public class ApiKey extends PanacheEntityBase {
 
     /** What may be shown of a key: enough to tell keys apart, not enough to use one. */
     public static String prefixOf(String key) {
-        return key.substring(0, Math.min(8, key.length()));
+        return key.substring(0, Math.min(12, key.length()));
     }
 }

@@ -19,6 +19,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Sends one record to its upstream: under the upstream's concurrency and rate limits, with a timeout per
@@ -38,10 +39,14 @@ public class UpstreamCaller {
         this.metrics = metrics;
     }
 
-    public Uni<RecordOutcome> call(Upstream upstream, PendingRecord record) {
+    /**
+     * Sends the record; the outcome, or null when {@code stopped} said before some attempt that the job has ended
+     * (its record already has an outcome then, so nothing more is sent).
+     */
+    public Uni<RecordOutcome> call(Upstream upstream, PendingRecord record, BooleanSupplier stopped) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
-        return attempt(upstream, record, 1).map(a -> {
+        return attempt(upstream, record, 1, stopped).onItem().ifNotNull().transform(a -> {
             long durationMs = (System.nanoTime() - t0) / 1_000_000;
             Timer.builder("batchwire.upstream.record.duration")
                     .tag("upstream", upstream.type()).tag("status", a.state.wire())
@@ -52,17 +57,18 @@ public class UpstreamCaller {
         });
     }
 
-    private Uni<Attempt> attempt(Upstream upstream, PendingRecord record, int n) {
+    private Uni<Attempt> attempt(Upstream upstream, PendingRecord record, int n, BooleanSupplier stopped) {
         UpstreamConfig.Upstream cfg = upstream.config();
         return upstream.concurrency()
-                .run(() -> upstream.rate().acquire().chain(() -> send(upstream, record, n)))
-                .chain(a -> {
+                .run(() -> stopped.getAsBoolean() ? Uni.createFrom().<Attempt>nullItem()
+                        : upstream.rate().acquire().chain(() -> send(upstream, record, n)))
+                .onItem().ifNotNull().transformToUni(a -> {
                     if (!a.retryable || n >= cfg.maxAttempts()) {
                         return Uni.createFrom().item(a);
                     }
                     Duration wait = a.retryAfter != null ? min(a.retryAfter, cfg.maxRetryAfter()) : backoff(cfg, n);
                     return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
-                            .chain(() -> attempt(upstream, record, n + 1));
+                            .chain(() -> attempt(upstream, record, n + 1, stopped));
                 });
     }
 

@@ -19,14 +19,31 @@ public final class Db {
         return DriverManager.getConnection(TestInfra.jdbcUrl(), TestInfra.DB_USER, TestInfra.DB_PASSWORD);
     }
 
-    /** A new tenant of its own for one test; returns its API key. */
+    /** A new tenant of its own for one test, on the growth plan; returns its API key. */
     public static Tenant newTenant() {
+        return newTenant("growth");
+    }
+
+    /** Creates (or replaces) a plan for a test. */
+    public static void plan(String name, int maxRecords, int maxJobs, int maxQueued, long retentionSeconds, Integer defaultTimeout) {
+        exec("""
+                INSERT INTO plans (name, max_records_per_job, max_concurrent_jobs, max_queued_records, retention_seconds, default_timeout_seconds)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET max_records_per_job = EXCLUDED.max_records_per_job,
+                    max_concurrent_jobs = EXCLUDED.max_concurrent_jobs, max_queued_records = EXCLUDED.max_queued_records,
+                    retention_seconds = EXCLUDED.retention_seconds, default_timeout_seconds = EXCLUDED.default_timeout_seconds""",
+                name, maxRecords, maxJobs, maxQueued, retentionSeconds, defaultTimeout);
+    }
+
+    /** A new tenant on the given plan. */
+    public static Tenant newTenant(String plan) {
         UUID id = UUID.randomUUID();
         String key = "test_" + UUID.randomUUID().toString().replace("-", "");
         try (Connection c = connect()) {
-            try (PreparedStatement t = c.prepareStatement("INSERT INTO tenants (id, name, plan) VALUES (?, ?, 'growth')")) {
+            try (PreparedStatement t = c.prepareStatement("INSERT INTO tenants (id, name, plan) VALUES (?, ?, ?)")) {
                 t.setObject(1, id);
                 t.setString(2, "t-" + id);
+                t.setString(3, plan);
                 t.executeUpdate();
             }
             try (PreparedStatement k = c.prepareStatement("INSERT INTO api_keys (key_hash, tenant_id, prefix) VALUES (?, ?, ?)")) {

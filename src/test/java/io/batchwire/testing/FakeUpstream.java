@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -82,8 +83,16 @@ public final class FakeUpstream {
             List<Long> seen = requestsByKey.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>());
             seen.add(System.currentTimeMillis());
             int count = seen.size();
+            // in flight until answered or until the client gives up (a client time-out closes the connection)
             int now = inFlight.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             maxInFlight.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+            AtomicBoolean settled = new AtomicBoolean();
+            Runnable leave = () -> {
+                if (settled.compareAndSet(false, true)) {
+                    inFlight.get(path).decrementAndGet();
+                }
+            };
+            req.response().closeHandler(v -> leave.run());
 
             int status = 200;
             long delay = latencyMs;
@@ -114,7 +123,10 @@ public final class FakeUpstream {
             int code = status;
             String ra = retryAfter;
             vertx.setTimer(Math.max(1, delay), t -> {
-                inFlight.get(path).decrementAndGet();
+                leave.run();
+                if (settled.get() && req.response().closed()) {
+                    return;
+                }
                 var resp = req.response().setStatusCode(code).putHeader("Content-Type", "application/json");
                 if (ra != null) {
                     resp.putHeader("Retry-After", ra);

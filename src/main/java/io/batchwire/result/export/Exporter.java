@@ -1,0 +1,122 @@
+package io.batchwire.result.export;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.batchwire.result.RecordResult;
+import io.batchwire.result.ResultQuery;
+import io.batchwire.result.ResultStore;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Writes a job's results file as a stream. Records are read a page at a time in index order (keyset on idx); each
+ * page is written and handed on as one chunk, and the next page is read only when the subscriber asks for the next
+ * chunk. A page holds at most {@code page-size} records and is cut to about {@code page-bytes} of bodies (sized
+ * from the largest record of the page before; the first page is small), so memory is bounded by configuration,
+ * whatever the job's size and however slow the reader. The writing is CPU work on the thread the page arrived on;
+ * nothing in it waits on I/O.
+ * <p>
+ * A job that is still running exports what is stored so far; its pending records show as {@code pending}.
+ */
+@ApplicationScoped
+public class Exporter {
+
+    static final int FIRST_PAGE = 16;
+    /** Allowance per record for its fixed fields, on top of its bodies. */
+    private static final int RECORD_OVERHEAD = 256;
+
+    private final ResultStore results;
+    private final ExportStore store;
+    private final ObjectMapper json;
+    private final DownloadsConfig config;
+
+    public Exporter(ResultStore results, ExportStore store, ObjectMapper json, DownloadsConfig config) {
+        this.results = results;
+        this.store = store;
+        this.json = json;
+        this.config = config;
+    }
+
+    /** The file's bytes, one chunk per page; each subscription reads the database anew. */
+    public Multi<Buffer> stream(UUID jobId, ExportFormat format) {
+        Uni<ResultColumns> columns = format.tabular()
+                ? store.columns(jobId, config.maxResultColumns())
+                : Uni.createFrom().item(ResultColumns.NONE);
+        return columns.onItem().transformToMulti(layout -> Multi.createBy().repeating()
+                        .uni(() -> new Run(jobId, format, layout), Run::next)
+                        .whilst(chunk -> !chunk.last()))
+                .map(Chunk::bytes)
+                .select().where(bytes -> bytes.length() > 0);
+    }
+
+    private record Chunk(Buffer bytes, boolean last) {
+    }
+
+    /** One export in progress: its writer, where the next page starts, and how many records it may hold. */
+    private final class Run {
+
+        private final UUID jobId;
+        private final ExportFormat format;
+        private final ResultColumns layout;
+        private final ChunkSink sink = new ChunkSink();
+        private ExportWriter writer;
+        private Long after;
+        private int limit = Math.min(FIRST_PAGE, config.pageSize());
+
+        Run(UUID jobId, ExportFormat format, ResultColumns layout) {
+            this.jobId = jobId;
+            this.format = format;
+            this.layout = layout;
+        }
+
+        Uni<Chunk> next() {
+            int asked = limit;
+            ResultQuery page = new ResultQuery(jobId, ResultQuery.Order.INDEX, Set.of(), null, asked);
+            return results.page(page, after).map(rows -> write(rows, asked));
+        }
+
+        private Chunk write(List<ResultStore.Keyed> rows, int asked) {
+            try {
+                if (writer == null) {
+                    writer = open();
+                }
+                int largest = 0;
+                for (ResultStore.Keyed row : rows) {
+                    writer.write(row.result());
+                    largest = Math.max(largest, size(row.result()));
+                }
+                boolean last = rows.size() < asked;
+                if (last) {
+                    writer.finish();
+                } else {
+                    writer.flush();
+                    after = rows.getLast().key();
+                    limit = Math.clamp(config.pageBytes() / Math.max(1, largest), 1, config.pageSize());
+                }
+                return new Chunk(sink.drain(), last);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private ExportWriter open() throws IOException {
+            return switch (format) {
+                case JSON -> new JsonArrayWriter(sink, json);
+                case JSONL -> new JsonLinesWriter(sink, json);
+                case CSV -> new CsvWriter(sink, layout, json);
+                case XLSX -> new XlsxWriter(sink, layout, json);
+            };
+        }
+    }
+
+    private static int size(RecordResult r) {
+        return RECORD_OVERHEAD + (r.result() == null ? 0 : r.result().length()) + (r.error() == null ? 0 : r.error().length());
+    }
+}

@@ -1,0 +1,130 @@
+package io.batchwire.tenant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.batchwire.api.Ids;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/** Tenants, keys and plans; guarded by {@link AdminKeyFilter}. */
+@Path("/admin/v1")
+@Tag(name = "Admin")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class AdminResource {
+
+    private final TenantAdminService service;
+
+    public AdminResource(TenantAdminService service) {
+        this.service = service;
+    }
+
+    public record NewTenant(String name, String plan) {
+    }
+
+    public record PlanChange(String plan) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TenantView(UUID id, String name, String plan, OffsetDateTime createdAt, String apiKey) {
+        static TenantView of(Tenant t, String key) {
+            return new TenantView(t.id, t.name, t.plan, t.createdAt, key);
+        }
+    }
+
+    public record KeyView(String apiKey, String prefix) {
+    }
+
+    public record PlanView(String name, int maxRecordsPerJob, int maxConcurrentJobs, int maxQueuedRecords,
+                           long retentionSeconds, Integer defaultTimeoutSeconds) {
+        static PlanView of(Plan p) {
+            return new PlanView(p.name, p.maxRecordsPerJob, p.maxConcurrentJobs, p.maxQueuedRecords, p.retentionSeconds,
+                    p.defaultTimeoutSeconds);
+        }
+
+        Plan toPlan() {
+            Plan p = new Plan();
+            p.maxRecordsPerJob = maxRecordsPerJob;
+            p.maxConcurrentJobs = maxConcurrentJobs;
+            p.maxQueuedRecords = maxQueuedRecords;
+            p.retentionSeconds = retentionSeconds;
+            p.defaultTimeoutSeconds = defaultTimeoutSeconds;
+            return p;
+        }
+    }
+
+    @POST
+    @Path("/tenants")
+    @Operation(summary = "Create a tenant and its first API key (shown only here)")
+    public Uni<Response> create(NewTenant body) {
+        return service.create(body == null ? null : body.name(), body == null ? null : body.plan())
+                .map(c -> Response.created(URI.create("/admin/v1/tenants/" + c.tenant().id))
+                        .entity(TenantView.of(c.tenant(), c.apiKey())).build());
+    }
+
+    @GET
+    @Path("/tenants")
+    public Uni<List<TenantView>> list() {
+        return service.list().map(ts -> ts.stream().map(t -> TenantView.of(t, null)).toList());
+    }
+
+    @GET
+    @Path("/tenants/{id}")
+    public Uni<TenantView> get(@PathParam("id") String id) {
+        return service.get(Ids.parse(id, "tenant")).map(t -> TenantView.of(t, null));
+    }
+
+    @PATCH
+    @Path("/tenants/{id}")
+    @Operation(summary = "Move a tenant to another plan")
+    public Uni<TenantView> changePlan(@PathParam("id") String id, PlanChange body) {
+        return service.changePlan(Ids.parse(id, "tenant"), body == null ? null : body.plan()).map(t -> TenantView.of(t, null));
+    }
+
+    @POST
+    @Path("/tenants/{id}/keys")
+    @Operation(summary = "Add an API key (for rotation: add, switch clients over, revoke the old one)")
+    public Uni<Response> addKey(@PathParam("id") String id) {
+        return service.addKey(Ids.parse(id, "tenant"))
+                .map(key -> Response.status(201).entity(new KeyView(key, ApiKey.prefixOf(key))).build());
+    }
+
+    @DELETE
+    @Path("/tenants/{id}/keys/{prefix}")
+    @Operation(summary = "Revoke an API key by its prefix")
+    public Uni<Response> revokeKey(@PathParam("id") String id, @PathParam("prefix") String prefix) {
+        return service.revokeKey(Ids.parse(id, "tenant"), prefix).map(v -> Response.noContent().build());
+    }
+
+    @GET
+    @Path("/plans")
+    public Uni<List<PlanView>> plans() {
+        return service.plans().map(ps -> ps.stream().map(PlanView::of).toList());
+    }
+
+    @PUT
+    @Path("/plans/{name}")
+    @Operation(summary = "Create or change a plan")
+    public Uni<PlanView> putPlan(@PathParam("name") String name, PlanView body) {
+        if (body == null) {
+            throw io.batchwire.api.ProblemException.validation(null, "a plan body is required");
+        }
+        return service.putPlan(name, body.toPlan()).map(PlanView::of);
+    }
+}

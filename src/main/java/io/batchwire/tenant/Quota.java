@@ -1,0 +1,115 @@
+package io.batchwire.tenant;
+
+import io.batchwire.api.ProblemException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Enforces a tenant's plan inside the transaction that stores a new job. The tenant row is locked first, and usage
+ * is read by a later statement (so with a snapshot taken after the lock): concurrent submits of one tenant are
+ * serialized, and no race lets a tenant exceed its limits.
+ */
+@ApplicationScoped
+public class Quota {
+
+    /** What a plan allows a new job. */
+    public record Admitted(String plan, Integer defaultTimeoutSeconds) {
+    }
+
+    public Uni<Admitted> admit(SqlConnection conn, UUID tenantId, int records) {
+        return conn.preparedQuery("SELECT plan FROM tenants WHERE id = $1 FOR UPDATE").execute(Tuple.of(tenantId))
+                .chain(locked -> conn.preparedQuery("""
+                                SELECT p.name, p.max_records_per_job, p.max_concurrent_jobs, p.max_queued_records,
+                                       p.default_timeout_seconds,
+                                       count(j.id) AS active_jobs,
+                                       coalesce(sum(j.total_records - j.succeeded - j.failed - j.timed_out - j.cancelled), 0) AS queued
+                                FROM tenants t JOIN plans p ON p.name = t.plan
+                                LEFT JOIN jobs j ON j.tenant_id = t.id AND j.state IN ('accepted', 'processing')
+                                WHERE t.id = $1
+                                GROUP BY p.name""")
+                        .execute(Tuple.of(tenantId)))
+                .chain(rows -> {
+                    Row r = rows.iterator().next();
+                    String plan = r.getString("name");
+                    int maxRecords = r.getInteger("max_records_per_job");
+                    int maxJobs = r.getInteger("max_concurrent_jobs");
+                    int maxQueued = r.getInteger("max_queued_records");
+                    long active = r.getLong("active_jobs");
+                    long queued = r.getLong("queued");
+                    if (records > maxRecords) {
+                        throw new ProblemException(413, "too-many-records", "Too many records",
+                                "plan '" + plan + "' allows at most " + maxRecords + " records per job; this one has " + records,
+                                "records", null, Map.of("plan", plan, "limit", maxRecords, "records", records), Map.of());
+                    }
+                    if (active + 1 > maxJobs) {
+                        return drainRate(conn, tenantId).map(rate -> {
+                            throw tooMany("concurrent_jobs", plan, maxJobs, active,
+                                    "plan '" + plan + "' allows " + maxJobs + " unfinished jobs at once and " + active + " are running",
+                                    retryAfterForJobs(rate, active, r));
+                        });
+                    }
+                    if (queued + records > maxQueued) {
+                        return drainRate(conn, tenantId).map(rate -> {
+                            throw tooMany("queued_records", plan, maxQueued, queued,
+                                    "plan '" + plan + "' allows " + maxQueued + " queued records; " + queued
+                                            + " are queued and this job adds " + records,
+                                    retryAfterSeconds(queued + records - maxQueued, rate));
+                        });
+                    }
+                    return Uni.createFrom().item(new Admitted(plan, r.getInteger("default_timeout_seconds")));
+                });
+    }
+
+    /** Records per second this tenant's work has drained lately (active jobs, and jobs finished in 5 minutes). */
+    private static Uni<Double> drainRate(SqlConnection conn, UUID tenantId) {
+        return conn.preparedQuery("""
+                        SELECT coalesce(sum(succeeded + failed + timed_out + cancelled), 0) AS done,
+                               extract(epoch FROM now() - min(started_at)) AS seconds
+                        FROM jobs WHERE tenant_id = $1 AND started_at IS NOT NULL
+                          AND (state IN ('accepted', 'processing') OR finished_at > now() - interval '5 minutes')""")
+                .execute(Tuple.of(tenantId))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    long done = r.getLong("done");
+                    Number seconds = r.getNumeric("seconds");
+                    if (done == 0 || seconds == null) {
+                        return 0.0;
+                    }
+                    return done / Math.max(1.0, seconds.doubleValue());
+                });
+    }
+
+    /** Seconds until the tenant's rate drains {@code excess} records; 30 s while there is no rate to go by yet. */
+    static long retryAfterSeconds(long excess, double perSecond) {
+        if (perSecond <= 0) {
+            return 30;
+        }
+        return Math.max(1, Math.min(3600, (long) Math.ceil(excess / perSecond)));
+    }
+
+    /** Seconds until, at the recent rate shared by the running jobs, the first of them is likely done. */
+    private static long retryAfterForJobs(double perSecond, long active, Row usage) {
+        long queued = usage.getLong("queued");
+        // the smallest job drains first; with no sizes to go by, assume an even share of the queue
+        long perJob = active == 0 ? queued : Math.max(1, queued / active);
+        return retryAfterSeconds(perJob, active == 0 ? perSecond : perSecond / active);
+    }
+
+    private static ProblemException tooMany(String limit, String plan, long max, long current, String detail, long retryAfter) {
+        Map<String, Object> ext = new LinkedHashMap<>();
+        ext.put("limit", limit);
+        ext.put("plan", plan);
+        ext.put("maximum", max);
+        ext.put("current", current);
+        ext.put("retry_after_seconds", retryAfter);
+        return new ProblemException(429, "limit-exceeded", "Plan limit reached", detail, null, null, ext,
+                Map.of("Retry-After", String.valueOf(retryAfter)));
+    }
+}
