@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Bounds on what a request body may be: nesting depth, string and number length (refused while parsing), exact
+ * Bounds on what a request body may be: one JSON value with nothing after it, nesting depth, string and number length (refused while parsing), exact
  * decimal numbers (so 1e400 is kept as written instead of becoming "Infinity"), and strings PostgreSQL's JSONB can
  * store (no NUL, no lone surrogate).
  */
@@ -31,6 +31,7 @@ public class JsonLimits implements ObjectMapperCustomizer {
                 .maxNameLength(1000)
                 .build());
         mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** Adds an error for every string (key or value) under {@code node} that JSONB cannot store. */

@@ -14,6 +14,9 @@ public final class Channels {
     /** Record outcomes, in from {@code batchwire.record-results}, in batches. */
     public static final String RESULTS_IN = "record-results-in";
 
+    /** Public CloudEvents, out to {@code batchwire.job-events} (key = job id). */
+    public static final String EVENTS_OUT = "job-events-out";
+
     private Channels() {
     }
 }

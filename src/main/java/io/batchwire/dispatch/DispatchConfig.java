@@ -29,7 +29,7 @@ public interface DispatchConfig {
     int maxUnackedOutcomes();
 
     /** How often a replica looks for cancelled, failed or timed-out jobs among those it is working on. */
-    @WithDefault("500ms")
+    @WithDefault("1s")
     Duration stopCheckInterval();
 
     /** How often the outbox sweep looks for accepted jobs that never reached Kafka. */

@@ -51,7 +51,8 @@ public class JobStopWatch {
         }
     }
 
-    @Scheduled(every = "${batchwire.dispatch.stop-check-interval:500ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${batchwire.dispatch.stop-check-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> poll() {
         if (watched.isEmpty()) {
             return Uni.createFrom().voidItem();

@@ -29,7 +29,8 @@ public class OutboxSweep {
     }
 
     @Scheduled(every = "${batchwire.dispatch.recovery-interval:5s}", delayed = "${batchwire.dispatch.recovery-interval:5s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
         return store.claimStranded(config.recoveryGrace(), Duration.ofSeconds(60), config.recoveryBatch())
                 .onItem().transformToMulti(jobs -> Multi.createFrom().iterable(jobs))

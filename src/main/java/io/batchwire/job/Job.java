@@ -53,6 +53,17 @@ public class Job extends PanacheEntityBase {
     @Column(name = "timeout_seconds")
     public Integer timeoutSeconds;
 
+    @Column(name = "webhook_url")
+    public String webhookUrl;
+
+    @Column(name = "result_url")
+    public String resultUrl;
+
+    public String format;
+
+    @Column(name = "collection_id")
+    public UUID collectionId;
+
     @Column(name = "bodies_purged_at")
     public OffsetDateTime bodiesPurgedAt;
 

@@ -24,7 +24,8 @@ public class JobDeadlines {
         this.stops = stops;
     }
 
-    @Scheduled(every = "${batchwire.jobs.deadline-check-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${batchwire.jobs.deadline-check-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> endOverdue() {
         return store.overdue(100)
                 .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))

@@ -8,6 +8,10 @@ import io.batchwire.api.JsonLimits;
 import io.batchwire.api.ProblemException;
 import io.batchwire.dispatch.JobPublisher;
 import io.batchwire.dispatch.JobStopWatch;
+import io.batchwire.delivery.DeliveryStore;
+import io.batchwire.delivery.OutboundPolicy;
+import io.batchwire.result.export.DownloadLinks;
+import io.batchwire.result.export.ExportFormat;
 import io.batchwire.idempotency.IdempotencyStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchwire.upstream.Upstream;
@@ -39,10 +43,16 @@ public class JobService {
     private final IdempotencyStore idempotency;
     private final JobStopWatch stops;
     private final ObjectMapper json;
+    private final OutboundPolicy outbound;
+    private final DownloadLinks downloads;
+    private final DeliveryStore deliveries;
 
     public JobService(JobStore store, JobRepository jobs, JobPublisher publisher, UpstreamRegistry upstreams,
                       JobLimitsConfig limits, MeterRegistry metrics, IdempotencyStore idempotency, JobStopWatch stops,
-                      ObjectMapper json) {
+                      ObjectMapper json, OutboundPolicy outbound, DownloadLinks downloads, DeliveryStore deliveries) {
+        this.outbound = outbound;
+        this.downloads = downloads;
+        this.deliveries = deliveries;
         this.idempotency = idempotency;
         this.stops = stops;
         this.json = json;
@@ -59,10 +69,19 @@ public class JobService {
      * still accepted: the outbox sweep publishes it later.
      */
     public Uni<Submitted> submit(UUID tenantId, SubmitJobRequest request, String idempotencyKey) {
+        return submit(tenantId, request, idempotencyKey, null, "jobs");
+    }
+
+    /**
+     * Submits a job; {@code collectionId} makes it a run of that collection. {@code scope} separates idempotency
+     * keys of different endpoints.
+     */
+    public Uni<Submitted> submit(UUID tenantId, SubmitJobRequest request, String idempotencyKey, UUID collectionId,
+                                 String scope) {
         JobStore.NewJob job;
         try {
             IdempotencyStore.check(idempotencyKey);
-            job = validate(tenantId, request);
+            job = validate(tenantId, request, collectionId);
         } catch (ProblemException e) {
             return Uni.createFrom().failure(e);
         }
@@ -70,7 +89,7 @@ public class JobService {
             return store(job, null).map(status -> new Submitted(status, false));
         }
         byte[] hash = IdempotencyStore.hash(canonical(request));
-        return idempotency.claim(tenantId, "jobs", idempotencyKey, hash).chain(decision -> {
+        return idempotency.claim(tenantId, scope, idempotencyKey, hash).chain(decision -> {
             if (decision.replayOf() != null) {
                 return status(tenantId, decision.replayOf()).map(status -> new Submitted(status, true));
             }
@@ -113,6 +132,7 @@ public class JobService {
                 .call(created -> publisher.publish(job.id(), tenantId, job.type(), job.indexes().length)
                         .onFailure().invoke(t -> LOG.warnf("job %s stored but not yet on Kafka (%s); the sweep will publish it",
                                 job.id(), t.getMessage()))
+                        .onFailure().recoverWithUni(() -> store.releasePublishLease(job.id()))
                         .onFailure().recoverWithNull())
                 .map(stored -> {
                     OffsetDateTime created = stored.createdAt();
@@ -126,13 +146,38 @@ public class JobService {
                     view.totalRecords = job.indexes().length;
                     view.metadata = job.metadataJson();
                     view.timeoutSeconds = stored.timeoutSeconds();
+                    view.webhookUrl = job.webhookUrl();
+                    view.resultUrl = job.resultUrl();
+                    view.format = job.format();
+                    view.collectionId = job.collectionId();
                     view.createdAt = created;
-                    return JobStatus.of(view, created);
+                    return JobStatus.of(view, created, null, job.resultUrl() == null ? null : JobStatus.Push.WAITING);
                 });
     }
 
     public Uni<JobStatus> status(UUID tenantId, UUID jobId) {
-        return find(tenantId, jobId).map(job -> JobStatus.of(job, OffsetDateTime.now()));
+        return find(tenantId, jobId).chain(this::status);
+    }
+
+    /** A job's status by id alone, for internal senders (webhooks, events). */
+    @WithSession
+    public Uni<JobStatus> statusById(UUID jobId) {
+        return jobs.findById(jobId)
+                .onItem().ifNull().failWith(() -> new IllegalStateException("job " + jobId + " is gone"))
+                .chain(this::status);
+    }
+
+    /** The status body of a job: with a fresh signed download link once it has ended, and its result push's state. */
+    public Uni<JobStatus> status(Job job) {
+        Uni<JobStatus.Push> push = job.resultUrl == null ? Uni.createFrom().nullItem() : deliveries.pushState(job.id);
+        return push.map(p -> JobStatus.of(job, OffsetDateTime.now(), downloadLink(job), p));
+    }
+
+    private String downloadLink(Job job) {
+        if (!job.state.isFinal() || job.bodiesPurgedAt != null) {
+            return null;
+        }
+        return downloads.linkFor(job, ExportFormat.parse(job.format)).href();
     }
 
     /** The tenant's job; 404 if there is none, 410 if it was removed by retention. */
@@ -153,7 +198,7 @@ public class JobService {
         return jobs.page(tenantId, state, beforeCreated, beforeId, limit);
     }
 
-    JobStore.NewJob validate(UUID tenantId, SubmitJobRequest request) {
+    JobStore.NewJob validate(UUID tenantId, SubmitJobRequest request, UUID collectionId) {
         if (request == null) {
             throw ProblemException.validation(null, "request body is required");
         }
@@ -176,6 +221,9 @@ public class JobService {
             throw ProblemException.validation("timeout_seconds",
                     "'timeout_seconds' must be from 1 to " + limits.maxTimeoutSeconds());
         }
+        String webhookUrl = outbound.checkGiven(request.webhookUrl(), "webhook_url");
+        String resultUrl = outbound.checkGiven(request.resultUrl(), "result_url");
+        ExportFormat format = request.format() == null ? ExportFormat.DEFAULT : ExportFormat.parse(request.format());
         String metadata = null;
         if (request.metadata() != null) {
             List<FieldError> bad = new ArrayList<>();
@@ -228,6 +276,7 @@ public class JobService {
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }
-        return new JobStore.NewJob(Ids.uuid7(), tenantId, upstream.type(), metadata, timeout, indexes, customIds, inputs);
+        return new JobStore.NewJob(Ids.uuid7(), tenantId, upstream.type(), metadata, timeout, webhookUrl, resultUrl,
+                format.wire(), collectionId, indexes, customIds, inputs);
     }
 }

@@ -27,12 +27,22 @@ public record JobStatus(
         String error,
         Integer timeoutSeconds,
         boolean resultsExpired,
+        String format,
+        String webhookUrl,
+        String resultUrl,
+        Push resultPush,
+        UUID collectionId,
         @JsonRawValue String metadata) {
+
+    /** Where pushing the result file to {@code result_url} stands. */
+    public record Push(String state, int attempts, Integer lastStatusCode, String lastError) {
+        public static final Push WAITING = new Push("waiting", 0, null, null);
+    }
 
     public record Counts(int succeeded, int failed, int timedOut, int cancelled, int pending) {
     }
 
-    public static JobStatus of(Job job, OffsetDateTime now) {
+    public static JobStatus of(Job job, OffsetDateTime now, String downloadLink, Push push) {
         int done = job.done();
         Long durationMs = job.startedAt == null ? null
                 : Duration.between(job.startedAt, job.finishedAt != null ? job.finishedAt : now).toMillis();
@@ -40,8 +50,8 @@ public record JobStatus(
         return new JobStatus(job.id, job.type, job.state, job.createdAt, job.startedAt, job.finishedAt, durationMs,
                 job.totalRecords, Math.round(1000.0 * done / job.totalRecords) / 10.0,
                 new Counts(job.succeeded, job.failed, job.timedOut, job.cancelled, job.totalRecords - done),
-                estimate(job, done, now), link, link + "/results", null, job.error, job.timeoutSeconds,
-                job.bodiesPurgedAt != null, job.metadata);
+                estimate(job, done, now), link, link + "/results", downloadLink, job.error, job.timeoutSeconds,
+                job.bodiesPurgedAt != null, job.format, job.webhookUrl, job.resultUrl, push, job.collectionId, job.metadata);
     }
 
     /** Remaining records at the job's own rate so far; 0 once final, null before there is a rate. */

@@ -2,6 +2,7 @@ package io.batchwire.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.batchwire.delivery.DeliveryStore;
 import io.batchwire.dispatch.JobChunk;
 import io.batchwire.dispatch.RecordOutcome;
 import io.batchwire.idempotency.IdempotencyStore;
@@ -36,8 +37,10 @@ public class JobStore {
     private final ObjectMapper json;
     private final Quota quota;
     private final IdempotencyStore idempotency;
+    private final DeliveryStore deliveries;
 
-    public JobStore(Pool pool, ObjectMapper json, Quota quota, IdempotencyStore idempotency) {
+    public JobStore(Pool pool, ObjectMapper json, Quota quota, IdempotencyStore idempotency, DeliveryStore deliveries) {
+        this.deliveries = deliveries;
         this.pool = pool;
         this.json = json;
         this.quota = quota;
@@ -52,6 +55,7 @@ public class JobStore {
 
     /** A job about to be stored: its records' inputs as JSON text (custom_id removed). */
     public record NewJob(UUID id, UUID tenantId, String type, String metadataJson, Integer timeoutSeconds,
+                         String webhookUrl, String resultUrl, String format, UUID collectionId,
                          Integer[] indexes, String[] customIds, String[] inputs) {
     }
 
@@ -70,12 +74,14 @@ public class JobStore {
                     Integer timeout = job.timeoutSeconds() != null ? job.timeoutSeconds() : admitted.defaultTimeoutSeconds();
                     return conn.preparedQuery("""
                                     INSERT INTO jobs (id, tenant_id, type, state, total_records, metadata, timeout_seconds, deadline_at,
-                                                      dispatch_claimed_until)
+                                                      dispatch_claimed_until, webhook_url, result_url, format, collection_id)
                                     VALUES ($1, $2, $3, 'accepted', $4, $5::text::jsonb, $6::int, now() + make_interval(secs => $6::int),
-                                            now() + make_interval(secs => $7))
+                                            now() + make_interval(secs => $7), $8, $9, $10, $11)
                                     RETURNING created_at""")
                             .execute(Tuple.of(job.id(), job.tenantId(), job.type(), n, job.metadataJson(), timeout)
-                                    .addDouble((double) PUBLISH_LEASE.toSeconds()))
+                                    .addDouble((double) PUBLISH_LEASE.toSeconds())
+                                    .addString(job.webhookUrl()).addString(job.resultUrl()).addString(job.format())
+                                    .addUUID(job.collectionId()))
                             .map(rows -> new Stored(rows.iterator().next().getOffsetDateTime("created_at"), timeout));
                 })
                 .call(stored -> conn.preparedQuery("""
@@ -89,6 +95,12 @@ public class JobStore {
     /** Records the outbox step done: every chunk of the job is on Kafka. */
     public Uni<Void> markDispatched(UUID jobId) {
         return pool.preparedQuery("UPDATE jobs SET dispatched_at = now(), dispatch_claimed_until = NULL WHERE id = $1")
+                .execute(Tuple.of(jobId)).replaceWithVoid();
+    }
+
+    /** Gives up the submitting replica's publish lease after a failed publish, so the sweep retries soon. */
+    public Uni<Void> releasePublishLease(UUID jobId) {
+        return pool.preparedQuery("UPDATE jobs SET dispatch_claimed_until = NULL WHERE id = $1 AND dispatched_at IS NULL")
                 .execute(Tuple.of(jobId)).replaceWithVoid();
     }
 
@@ -201,6 +213,7 @@ public class JobStore {
                                         finished_at = clock_timestamp(), started_at = coalesce(started_at, now())
                                     WHERE id = $1""")
                             .execute(Tuple.of(jobId, error, message, row.getLong("result_seq"), end.records.wire(), end.job.wire()))
+                            .chain(() -> deliveries.enqueue(conn, new UUID[]{jobId}))
                             .replaceWith(new Ended(before, true));
                 }));
     }
@@ -376,7 +389,8 @@ public class JobStore {
                         finished.add(r.getUUID("id"));
                     }
                     return finished;
-                });
+                })
+                .call(finished -> deliveries.enqueue(conn, finished.toArray(UUID[]::new)));
     }
 
     private static <T> T[] trim(T[] a, int n) {

@@ -11,7 +11,8 @@ import org.jboss.logging.Logger;
 /**
  * Removes what is past the plan's retention: first the record bodies (input and result) of finished jobs, then,
  * {@code job-grace} later, whole jobs, leaving a tombstone so their id answers 410 for a while. Safe with several
- * replicas: each statement takes its rows with {@code FOR UPDATE SKIP LOCKED}.
+ * replicas: each statement takes its rows with {@code FOR UPDATE SKIP LOCKED}. Runs of collections follow the
+ * collections' own retention instead ({@code io.batchwire.collection.RunRetentionSweep}).
  */
 @ApplicationScoped
 public class RetentionSweep {
@@ -29,7 +30,8 @@ public class RetentionSweep {
     }
 
     @Scheduled(every = "${batchwire.retention.interval:1m}", delayed = "${batchwire.retention.interval:1m}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
         return purgeBodies()
                 .chain(bodies -> deleteJobs().invoke(jobs -> {
@@ -49,7 +51,7 @@ public class RetentionSweep {
         return pool.preparedQuery("""
                         WITH due AS (
                             SELECT j.id FROM jobs j JOIN tenants t ON t.id = j.tenant_id JOIN plans p ON p.name = t.plan
-                            WHERE j.finished_at IS NOT NULL AND j.bodies_purged_at IS NULL
+                            WHERE j.finished_at IS NOT NULL AND j.bodies_purged_at IS NULL AND j.collection_id IS NULL
                               AND j.finished_at < now() - make_interval(secs => p.retention_seconds)
                             ORDER BY j.finished_at LIMIT $1
                             FOR UPDATE OF j SKIP LOCKED),
@@ -67,7 +69,7 @@ public class RetentionSweep {
                         WITH gone AS (
                             DELETE FROM jobs WHERE id IN (
                                 SELECT j.id FROM jobs j JOIN tenants t ON t.id = j.tenant_id JOIN plans p ON p.name = t.plan
-                                WHERE j.bodies_purged_at IS NOT NULL
+                                WHERE j.bodies_purged_at IS NOT NULL AND j.collection_id IS NULL
                                   AND j.finished_at < now() - make_interval(secs => p.retention_seconds + $2)
                                 ORDER BY j.finished_at LIMIT $1
                                 FOR UPDATE OF j SKIP LOCKED)

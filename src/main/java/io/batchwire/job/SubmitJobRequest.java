@@ -18,5 +18,11 @@ public record SubmitJobRequest(
         @Schema(description = "Free-form JSON object echoed back in the job status")
         ObjectNode metadata,
         @Schema(description = "Time limit: records not finished by then become timed_out and the job ends (default: the plan's)")
-        Integer timeoutSeconds) {
+        Integer timeoutSeconds,
+        @Schema(description = "Where a signed job.completed / job.failed / job.cancelled webhook is POSTed when the job ends")
+        String webhookUrl,
+        @Schema(description = "A presigned storage URL the result file is PUT to when the job ends")
+        String resultUrl,
+        @Schema(description = "Format of the pushed result file and default download format: json, jsonl (default), csv, xlsx")
+        String format) {
 }

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** Reads record outcomes, keyset-paged; the indexes on (job_id, idx) and (job_id, seq) serve both orders. */
 @ApplicationScoped
@@ -31,8 +32,17 @@ public class ResultStore {
 
     public Uni<List<Keyed>> page(ResultQuery q, Long after) {
         boolean bySeq = q.order() == ResultQuery.Order.COMPLETED_AT;
+        return page(q, after, COLUMNS, r -> new Keyed(map(r), bySeq ? r.getLong("seq") : r.getInteger("idx")));
+    }
+
+    /**
+     * The same page with the caller's select list (which must include {@code idx} and {@code seq}) and row mapping,
+     * for views that show other columns of a record, e.g. without the bodies.
+     */
+    public <T> Uni<List<T>> page(ResultQuery q, Long after, String columns, Function<Row, T> mapper) {
+        boolean bySeq = q.order() == ResultQuery.Order.COMPLETED_AT;
         String key = bySeq ? "seq" : "idx";
-        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM job_records WHERE job_id = $1");
+        StringBuilder sql = new StringBuilder("SELECT ").append(columns).append(" FROM job_records WHERE job_id = $1");
         List<Object> args = new ArrayList<>();
         args.add(q.jobId());
         if (bySeq) {
@@ -53,9 +63,9 @@ public class ResultStore {
         args.add(q.limit());
         sql.append(" ORDER BY ").append(key).append(" LIMIT $").append(args.size());
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(args)).map(rows -> {
-            List<Keyed> out = new ArrayList<>(rows.size());
+            List<T> out = new ArrayList<>(rows.size());
             for (Row r : rows) {
-                out.add(new Keyed(map(r), bySeq ? r.getLong("seq") : r.getInteger("idx")));
+                out.add(mapper.apply(r));
             }
             return out;
         });

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 @WithTestResource(value = TestInfra.class, scope = TestResourceScope.GLOBAL)
 public class TestInfra implements QuarkusTestResourceLifecycleManager {
 
-    public static final String DB = "batchwire_test";
+    /** One database per test JVM, so parallel runs on one machine never see (or drop) each other's. */
+    public static final String DB = "batchwire_test_" + ProcessHandle.current().pid();
     public static final String DB_USER = "batchwire";
     public static final String DB_PASSWORD = "batchwire";
     static final String PG = System.getenv().getOrDefault("BATCHWIRE_TEST_PG", "127.0.0.1:5432");
@@ -78,12 +79,22 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
         if (upstream != null) {
             upstream.stop();
         }
+        dropDatabase();
         if (kafkaDir != null) {
             try {
                 kafka("reset");
             } catch (Exception e) {
                 System.err.println("could not stop the test broker: " + e.getMessage());
             }
+        }
+    }
+
+    private static void dropDatabase() {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG + "/postgres", "postgres", "");
+             Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
+        } catch (Exception e) {
+            System.err.println("could not drop the test database " + DB + ": " + e.getMessage());
         }
     }
 
@@ -96,6 +107,21 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
                 }
             }
             // a fresh database per run: migrations apply from scratch and no run sees another's rows
+            try (ResultSet old = s.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'batchwire\\_test\\_%'")) {
+                java.util.List<String> stale = new java.util.ArrayList<>();
+                while (old.next()) {
+                    stale.add(old.getString(1));
+                }
+                for (String name : stale) {
+                    // left by a test JVM that was killed (its pid is in the name): a live one keeps its database
+                    long pid = Long.parseLong(name.substring(name.lastIndexOf('_') + 1));
+                    if (ProcessHandle.of(pid).isEmpty()) {
+                        try (Statement d = c.createStatement()) {
+                            d.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                        }
+                    }
+                }
+            }
             s.execute("DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
             s.execute("CREATE DATABASE " + DB + " OWNER " + DB_USER);
         }

@@ -1,7 +1,9 @@
 package io.batchwire.result.export;
 
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
+import org.jboss.resteasy.reactive.RestMulti;
 
 import java.util.List;
 import java.util.Map;
@@ -22,5 +24,10 @@ public record Download(UUID jobId, ExportFormat format, Multi<Buffer> body) {
                 "Cache-Control", List.of("private, no-store"),
                 "X-Content-Type-Options", List.of("nosniff"),
                 "Referrer-Policy", List.of("no-referrer"));
+    }
+
+    /** The HTTP answer: headers once the download is open, then the body as it streams; a failure before is a problem. */
+    static RestMulti<Buffer> respond(Uni<Download> download) {
+        return RestMulti.fromUniResponse(download, Download::body, Download::headers);
     }
 }

@@ -2,7 +2,6 @@ package io.batchwire.result.export;
 
 import io.batchwire.api.Ids;
 import io.batchwire.tenant.CurrentTenant;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,10 +15,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestMulti;
 
 /**
- * Results files. The body streams as it is read from the database; each response's own Content-Type (per format)
- * replaces the octet-stream declared here, which only tells the framework to pass the bytes through untouched.
+ * A job's results as one file, by API key. The body streams as it is read from the database; each response's own
+ * Content-Type (per format) replaces the octet-stream declared here, which only tells the framework to pass the
+ * bytes through untouched.
  */
-@Path("/v1")
+@Path("/v1/jobs/{id}/download")
 @Tag(name = "Results")
 @Produces(MediaType.APPLICATION_OCTET_STREAM)
 public class DownloadResource {
@@ -33,25 +33,12 @@ public class DownloadResource {
     }
 
     @GET
-    @Path("/jobs/{id}/download")
     @Operation(summary = "Download a job's results as one file",
             description = "json (an array of result objects), jsonl (one per line), csv or xlsx (results flattened into"
                     + " result.<key> columns). Works while the job runs: it holds the outcomes stored so far.")
     public RestMulti<Buffer> download(@PathParam("id") String id,
                                       @Parameter(description = "json, jsonl (default), csv or xlsx")
                                       @QueryParam("format") String format) {
-        return respond(downloads.forJob(tenant.id(), Ids.parse(id, "job"), ExportFormat.parse(format)));
-    }
-
-    @GET
-    @Path("/downloads/{token}")
-    @Operation(summary = "Download through a signed link (no API key)",
-            description = "The download_link of a job's status. 403 when the link was altered, 410 once it expired.")
-    public RestMulti<Buffer> signed(@PathParam("token") String token) {
-        return respond(downloads.byLink(token));
-    }
-
-    private static RestMulti<Buffer> respond(Uni<Download> download) {
-        return RestMulti.fromUniResponse(download, Download::body, Download::headers);
+        return Download.respond(downloads.forJob(tenant.id(), Ids.parse(id, "job"), ExportFormat.parse(format)));
     }
 }

@@ -6,6 +6,7 @@ import io.batchwire.result.ResultQuery;
 import io.batchwire.result.ResultStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,8 +21,8 @@ import java.util.UUID;
  * page is written and handed on as one chunk, and the next page is read only when the subscriber asks for the next
  * chunk. A page holds at most {@code page-size} records and is cut to about {@code page-bytes} of bodies (sized
  * from the largest record of the page before; the first page is small), so memory is bounded by configuration,
- * whatever the job's size and however slow the reader. The writing is CPU work on the thread the page arrived on;
- * nothing in it waits on I/O.
+ * whatever the job's size and however slow the reader. Writing a page is CPU work (tens of milliseconds for a
+ * megabyte of XLSX), so it runs on a worker thread rather than the event loop; nothing in it waits on I/O.
  * <p>
  * A job that is still running exports what is stored so far; its pending records show as {@code pending}.
  */
@@ -79,7 +80,9 @@ public class Exporter {
         Uni<Chunk> next() {
             int asked = limit;
             ResultQuery page = new ResultQuery(jobId, ResultQuery.Order.INDEX, Set.of(), null, asked);
-            return results.page(page, after).map(rows -> write(rows, asked));
+            return results.page(page, after)
+                    .emitOn(Infrastructure.getDefaultWorkerPool())
+                    .map(rows -> write(rows, asked));
         }
 
         private Chunk write(List<ResultStore.Keyed> rows, int asked) {

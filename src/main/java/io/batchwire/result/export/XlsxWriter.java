@@ -33,6 +33,7 @@ final class XlsxWriter implements ExportWriter {
 
     XlsxWriter(OutputStream sink, ResultColumns columns, ObjectMapper json) {
         this.book = new Workbook(sink, "Batchwire", "1.0");
+        // deflate's fastest level: about twice as fast as the default, for a file a few per cent larger
         book.setCompressionLevel(1);
         this.sheet = book.newWorksheet("results");
         this.rows = new Flattener(columns, json);

@@ -1,0 +1,45 @@
+package io.batchwire.dispatch;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FairQueueTest {
+
+    private static Message<JobChunk> chunk(String type, UUID tenant, int from) {
+        return Message.of(new JobChunk(UUID.randomUUID(), tenant, type, from, from + 10));
+    }
+
+    @Test
+    void tenantsTakeTurnsAndSlotsBoundEachUpstream() {
+        FairQueue q = new FairQueue(type -> 2);
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        for (int i = 0; i < 5; i++) {
+            q.offer(chunk("company", a, i * 10));
+        }
+        q.offer(chunk("company", b, 0));
+        q.offer(chunk("email", a, 0));
+
+        List<Message<JobChunk>> started = new ArrayList<>();
+        Message<JobChunk> m;
+        while ((m = q.poll()) != null) {
+            started.add(m);
+        }
+        // two company slots (a, then b: b does not wait behind a's backlog) and one email
+        assertThat(started).extracting(x -> x.getPayload().type() + ":" + (x.getPayload().tenantId().equals(a) ? "a" : "b"))
+                .containsExactly("company:a", "company:b", "email:a");
+        assertThat(q.running()).isEqualTo(3);
+        assertThat(q.waiting()).isEqualTo(4);
+
+        q.done(started.get(1));
+        assertThat(q.poll().getPayload().tenantId()).isEqualTo(a);
+        assertThat(q.poll()).isNull();
+        assertThat(q.held()).isEqualTo(7 - 1);
+    }
+}

@@ -1,0 +1,121 @@
+package io.batchwire.result.export;
+
+import io.batchwire.api.Problem;
+import io.batchwire.api.ProblemException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DownloadTokensTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    private final DownloadTokens tokens = new DownloadTokens(config("k".repeat(32)));
+    private final DownloadGrant grant = new DownloadGrant(UUID.randomUUID(), UUID.randomUUID(), ExportFormat.CSV,
+            NOW.plusSeconds(900));
+
+    @Test
+    void aSignedTokenGivesBackItsGrantUntilItExpires() {
+        String token = tokens.sign(grant);
+
+        assertThat(token).matches("[A-Za-z0-9_-]+");
+        assertThat(tokens.verify(token, NOW)).isEqualTo(grant);
+        assertThat(tokens.verify(token, NOW.plusSeconds(899))).isEqualTo(grant);
+        for (ExportFormat f : ExportFormat.values()) {
+            DownloadGrant g = new DownloadGrant(grant.jobId(), grant.tenantId(), f, grant.expiresAt());
+            assertThat(tokens.verify(tokens.sign(g), NOW).format()).isEqualTo(f);
+        }
+    }
+
+    @Test
+    void anExpiredTokenIs410() {
+        String token = tokens.sign(grant);
+
+        assertProblem(() -> tokens.verify(token, NOW.plusSeconds(900)), 410, "download-link-expired");
+        assertProblem(() -> tokens.verify(token, NOW.plus(Duration.ofDays(3))), 410, "download-link-expired");
+    }
+
+    @Test
+    void everyChangedCharacterIs403() {
+        String token = tokens.sign(grant);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            char other = alphabet.charAt((alphabet.indexOf(c) + 1) % alphabet.length());
+            String tampered = token.substring(0, i) + other + token.substring(i + 1);
+            assertProblem(() -> tokens.verify(tampered, NOW), 403, "download-link-invalid");
+        }
+    }
+
+    @Test
+    void aTamperedExpiredTokenIs403NotGone() {
+        // the signature is checked before the expiry, so a forged token learns nothing from the answer
+        String token = tokens.sign(grant);
+        String tampered = token.substring(0, 10) + (token.charAt(10) == 'A' ? 'B' : 'A') + token.substring(11);
+
+        assertProblem(() -> tokens.verify(tampered, NOW.plusSeconds(10_000)), 403, "download-link-invalid");
+    }
+
+    @Test
+    void garbledTruncatedPaddedOrForeignTokensAre403() {
+        String token = tokens.sign(grant);
+        DownloadTokens otherKey = new DownloadTokens(config("another-key-of-at-least-32-chars!!"));
+
+        for (String bad : new String[] {"", "abc", "!!!!", token.substring(0, token.length() - 1), token + "A",
+                token + "=", token.replace('-', '+').replace('_', '/'), "x".repeat(5000), otherKey.sign(grant),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[74])}) {
+            assertProblem(() -> tokens.verify(bad, NOW), 403, "download-link-invalid");
+        }
+        assertProblem(() -> tokens.verify(null, NOW), 403, "download-link-invalid");
+    }
+
+    @Test
+    void aMissingOrShortKeyStopsStartUp() {
+        assertThatThrownBy(() -> new DownloadTokens(config("k".repeat(31))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("at least 32 characters");
+        assertThatThrownBy(() -> new DownloadTokens(config("   " + "k".repeat(20) + "           ")))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new DownloadTokens(config(null))).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static void assertProblem(Runnable call, int status, String slug) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(ProblemException.class, e -> {
+            assertThat(e.status()).isEqualTo(status);
+            assertThat(e.toProblem().type()).isEqualTo(Problem.type(slug));
+        });
+    }
+
+    static DownloadsConfig config(String key) {
+        return new DownloadsConfig() {
+            @Override
+            public String signingKey() {
+                return key;
+            }
+
+            @Override
+            public Duration linkTtl() {
+                return Duration.ofMinutes(15);
+            }
+
+            @Override
+            public int pageSize() {
+                return 200;
+            }
+
+            @Override
+            public int pageBytes() {
+                return 1 << 20;
+            }
+
+            @Override
+            public int maxResultColumns() {
+                return 500;
+            }
+        };
+    }
+}
