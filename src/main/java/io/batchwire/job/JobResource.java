@@ -100,7 +100,7 @@ public class JobResource {
                 Job last = page.getLast();
                 next = Cursor.encode(Cursor.newState(query).put("t", last.createdAt.toString()).put("i", last.id.toString()));
             }
-            return new Page<>(page.stream().map(j -> JobStatus.of(j, now, null, null)).toList(), more, next);
+            return new Page<>(page.stream().map(j -> jobs.summary(j, now)).toList(), more, next);
         });
     }
 }

@@ -173,6 +173,11 @@ public class JobService {
         return push.map(p -> JobStatus.of(job, OffsetDateTime.now(), downloadLink(job), p));
     }
 
+    /** A job in a list: status and download link, without the result push's state (one query per page, not per job). */
+    public JobStatus summary(Job job, OffsetDateTime now) {
+        return JobStatus.of(job, now, downloadLink(job), null);
+    }
+
     private String downloadLink(Job job) {
         if (!job.state.isFinal() || job.bodiesPurgedAt != null) {
             return null;

@@ -1,0 +1,100 @@
+package io.batchwire.collection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.batchwire.api.Cursor;
+import io.batchwire.api.Ids;
+import io.batchwire.api.Page;
+import io.batchwire.api.Params;
+import io.batchwire.api.ProblemException;
+import io.batchwire.tenant.CurrentTenant;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+@Path("/v1/collections")
+@Tag(name = "Collections")
+@Produces(MediaType.APPLICATION_JSON)
+public class CollectionResource {
+
+    private static final String LIST_QUERY = "collections";
+
+    private final CollectionService collections;
+    private final CurrentTenant tenant;
+
+    public CollectionResource(CollectionService collections, CurrentTenant tenant) {
+        this.collections = collections;
+        this.tenant = tenant;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Save a collection of http requests",
+            description = "Each request is an http record {url, method, headers, body}, optionally with a custom_id. "
+                    + "With Idempotency-Key a retry answers the original collection (Idempotent-Replayed: true).")
+    public Uni<Response> create(CreateCollectionRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        return collections.create(tenant.id(), request, idempotencyKey).map(created -> {
+            Response.ResponseBuilder r = Response.created(URI.create(created.collection().link())).entity(created.collection());
+            if (created.replayed()) {
+                r.header("Idempotent-Replayed", "true");
+            }
+            return r.build();
+        });
+    }
+
+    @GET
+    @Path("/{cid}")
+    @Operation(summary = "A collection with its requests")
+    public Uni<CollectionView> get(@PathParam("cid") String cid) {
+        return collections.get(tenant.id(), Ids.parse(cid, "collection"));
+    }
+
+    @GET
+    @Operation(summary = "The tenant's collections, newest first (without their requests)")
+    public Uni<Page<CollectionView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+        int size = Params.limit(limit, 20, 100);
+        JsonNode after = Cursor.decode(cursor, LIST_QUERY);
+        OffsetDateTime ts;
+        UUID lastId;
+        try {
+            ts = after == null ? null : OffsetDateTime.parse(after.path("t").asText());
+            lastId = after == null ? null : UUID.fromString(after.path("i").asText());
+        } catch (RuntimeException e) {
+            throw ProblemException.badCursor();
+        }
+        return collections.list(tenant.id(), ts, lastId, size + 1).map(found -> {
+            boolean more = found.size() > size;
+            List<RequestCollection> page = more ? found.subList(0, size) : found;
+            String next = null;
+            if (more) {
+                RequestCollection last = page.getLast();
+                next = Cursor.encode(Cursor.newState(LIST_QUERY).put("t", last.createdAt.toString()).put("i", last.id.toString()));
+            }
+            return new Page<>(page.stream().map(c -> CollectionView.of(c, null)).toList(), more, next);
+        });
+    }
+
+    @DELETE
+    @Path("/{cid}")
+    @Operation(summary = "Delete a collection",
+            description = "Its runs are jobs: they stay readable at /v1/jobs/{run_id} until their retention, and runs "
+                    + "in progress finish. Everything under /v1/collections/{cid} then answers 404.")
+    public Uni<Response> delete(@PathParam("cid") String cid) {
+        return collections.delete(tenant.id(), Ids.parse(cid, "collection")).map(v -> Response.noContent().build());
+    }
+}
