@@ -1,7 +1,7 @@
 package io.batchwire.collection;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.batchwire.api.Cursor;
+import io.batchwire.api.NewestFirst;
 import io.batchwire.api.Ids;
 import io.batchwire.api.Page;
 import io.batchwire.api.Params;
@@ -68,25 +68,9 @@ public class CollectionResource {
     @Operation(summary = "The tenant's collections, newest first (without their requests)")
     public Uni<Page<CollectionView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
         int size = Params.limit(limit, 20, 100);
-        JsonNode after = Cursor.decode(cursor, LIST_QUERY);
-        OffsetDateTime ts;
-        UUID lastId;
-        try {
-            ts = after == null ? null : OffsetDateTime.parse(after.path("t").asText());
-            lastId = after == null ? null : UUID.fromString(after.path("i").asText());
-        } catch (RuntimeException e) {
-            throw ProblemException.badCursor();
-        }
-        return collections.list(tenant.id(), ts, lastId, size + 1).map(found -> {
-            boolean more = found.size() > size;
-            List<RequestCollection> page = more ? found.subList(0, size) : found;
-            String next = null;
-            if (more) {
-                RequestCollection last = page.getLast();
-                next = Cursor.encode(Cursor.newState(LIST_QUERY).put("t", last.createdAt.toString()).put("i", last.id.toString()));
-            }
-            return new Page<>(page.stream().map(c -> CollectionView.of(c, null)).toList(), more, next);
-        });
+        NewestFirst.After after = NewestFirst.after(cursor, LIST_QUERY);
+        return collections.list(tenant.id(), after.createdAt(), after.id(), size + 1)
+                .map(found -> NewestFirst.page(found, size, LIST_QUERY, c -> c.createdAt, c -> c.id, c -> CollectionView.of(c, null)));
     }
 
     @DELETE

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchwire.api.Cursor;
 import io.batchwire.api.Ids;
+import io.batchwire.api.NewestFirst;
 import io.batchwire.api.Page;
 import io.batchwire.api.Params;
 import io.batchwire.api.ProblemException;
@@ -78,25 +79,9 @@ public class RunResource {
         int size = Params.limit(limit, 20, 100);
         Set<JobState> states = RunStatus.jobStates(statusFilter);
         String query = "runs:" + collectionId + ":" + states.stream().map(JobState::wire).sorted().toList();
-        JsonNode after = Cursor.decode(cursor, query);
-        OffsetDateTime ts;
-        UUID lastId;
-        try {
-            ts = after == null ? null : OffsetDateTime.parse(after.path("t").asText());
-            lastId = after == null ? null : UUID.fromString(after.path("i").asText());
-        } catch (RuntimeException e) {
-            throw ProblemException.badCursor();
-        }
-        return runs.list(tenant.id(), collectionId, states, ts, lastId, size + 1).map(found -> {
-            boolean more = found.size() > size;
-            List<Job> page = more ? found.subList(0, size) : found;
-            String next = null;
-            if (more) {
-                Job last = page.getLast();
-                next = Cursor.encode(Cursor.newState(query).put("t", last.createdAt.toString()).put("i", last.id.toString()));
-            }
-            return new Page<>(page.stream().map(RunView::of).toList(), more, next);
-        });
+        NewestFirst.After after = NewestFirst.after(cursor, query);
+        return runs.list(tenant.id(), collectionId, states, after.createdAt(), after.id(), size + 1)
+                .map(found -> NewestFirst.page(found, size, query, j -> j.createdAt, j -> j.id, RunView::of));
     }
 
     @GET

@@ -1,7 +1,6 @@
 package io.batchwire.job;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.batchwire.api.Cursor;
+import io.batchwire.api.NewestFirst;
 import io.batchwire.api.Ids;
 import io.batchwire.api.Page;
 import io.batchwire.api.Params;
@@ -23,8 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 import java.time.OffsetDateTime;
-import java.util.List;
-import java.util.UUID;
 
 @Path("/v1/jobs")
 @Tag(name = "Jobs")
@@ -82,25 +79,9 @@ public class JobResource {
             }
         }
         String query = LIST_QUERY + ":" + (filter == null ? "" : filter.wire());
-        JsonNode after = Cursor.decode(cursor, query);
-        OffsetDateTime ts;
-        UUID lastId;
-        try {
-            ts = after == null ? null : OffsetDateTime.parse(after.path("t").asText());
-            lastId = after == null ? null : UUID.fromString(after.path("i").asText());
-        } catch (RuntimeException e) {
-            throw ProblemException.badCursor();
-        }
-        return jobs.list(tenant.id(), filter, ts, lastId, size + 1).map(found -> {
-            boolean more = found.size() > size;
-            List<Job> page = more ? found.subList(0, size) : found;
-            OffsetDateTime now = OffsetDateTime.now();
-            String next = null;
-            if (more) {
-                Job last = page.getLast();
-                next = Cursor.encode(Cursor.newState(query).put("t", last.createdAt.toString()).put("i", last.id.toString()));
-            }
-            return new Page<>(page.stream().map(j -> jobs.summary(j, now)).toList(), more, next);
-        });
+        NewestFirst.After after = NewestFirst.after(cursor, query);
+        OffsetDateTime now = OffsetDateTime.now();
+        return jobs.list(tenant.id(), filter, after.createdAt(), after.id(), size + 1)
+                .map(found -> NewestFirst.page(found, size, query, j -> j.createdAt, j -> j.id, j -> jobs.summary(j, now)));
     }
 }

@@ -17,7 +17,7 @@ import org.jboss.resteasy.reactive.RestMulti;
 /**
  * A job's results as one file, by API key. The body streams as it is read from the database; each response's own
  * Content-Type (per format) replaces the octet-stream declared here, which only tells the framework to pass the
- * bytes through untouched.
+ * bytes through untouched (and {@link AnyAcceptFilter} keeps the Accept header from getting in the way).
  */
 @Path("/v1/jobs/{id}/download")
 @Tag(name = "Results")

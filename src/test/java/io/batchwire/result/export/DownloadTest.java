@@ -44,8 +44,12 @@ class DownloadTest {
         for (ExportFormat format : ExportFormat.values()) {
             Fetch.assertHolds(format, Fetch.download(api, id, format), header, outcomes);
         }
-        // the default is jsonl
+        // the default is jsonl; the format parameter, not the Accept header, decides
         Fetch.checked(api.req().get("/v1/jobs/" + id + "/download"), id, ExportFormat.JSONL);
+        Fetch.checked(api.req().accept("application/json").queryParam("format", "csv").get("/v1/jobs/" + id + "/download"),
+                id, ExportFormat.CSV);
+        Fetch.checked(api.req().accept("text/csv").queryParam("format", "csv").get("/v1/jobs/" + id + "/download"),
+                id, ExportFormat.CSV);
     }
 
     @Test
