@@ -1,0 +1,470 @@
+package io.batchwire.bench;
+
+import io.batchwire.bench.BenchConfig.Mode;
+import io.batchwire.bench.MockUpstream.Drive;
+import io.batchwire.bench.Proc.Cpu;
+import io.batchwire.bench.Workload.Done;
+import io.batchwire.bench.Workload.Submit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static io.batchwire.bench.Report.f0;
+import static io.batchwire.bench.Report.f1;
+import static io.batchwire.bench.Report.percentile;
+
+/**
+ * End-to-end benchmark of Batchwire against its physical limit (issue 3; DESIGN.md, Performance). Not a test: it
+ * prints one table and writes the same figures to {@code target/bench/bench-<timestamp>.json}.
+ *
+ * <h2>Run</h2>
+ * <pre>
+ * export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+ * ./mvnw -Pbench verify                                    # defaults: 100 jobs x 1000 records, 100 ms, limit 200
+ * ./mvnw -Pbench verify -Dbench.latency=0                  # zero-latency upstream
+ * ./mvnw -Pbench verify -Dbench.latency=uniform:50-150 -Dbench.error-rate=0.01
+ * ./mvnw -Pbench verify -Dbench.mode=backlog               # 100k records queued behind 1 s x limit 10
+ * ./mvnw -Pbench verify -Dbench.service-args="-XX:StartFlightRecording=filename=target/bench/service.jfr,settings=profile"
+ * </pre>
+ * The {@code bench} profile packages the service (tests are skipped unless {@code -DskipTests=false}), then runs
+ * this class in a JVM of its own (exec-maven-plugin). {@code ./mvnw verify} runs a small run as
+ * {@code BenchmarkSmokeIT}.
+ *
+ * <h2>What one run does</h2>
+ * Creates a fresh database ({@code bench.db}, owned by role {@code batchwire}), starts a Kafka broker with
+ * {@code kafka/kafka.sh} on free ports and a temporary data dir, starts {@link MockUpstream} on loopback and the
+ * packaged service ({@code target/quarkus-app/quarkus-run.jar}) in its own JVM in prod mode, waits for
+ * {@code /q/health/ready}, and puts the seeded tenant {@code bench} on a plan {@code bench} sized to the workload
+ * (admin API). Throughput mode then measures the mock's capacity ({@code /ping}, zero latency, in rounds
+ * until the rate stops rising, which also warms up the client) and the
+ * limit (the same mock driven by a bare Vert.x Web Client at concurrency = limit for jobs x records requests), then
+ * submits the jobs and polls them until all are final. Backlog mode submits jobs until {@code bench.backlog-at}
+ * records are queued and samples heap after GC and RSS at each point. Everything is stopped at the end, on failure
+ * and on Ctrl-C (shutdown hook); the broker's data dir is deleted, the database and the service log are kept.
+ *
+ * <h2>Properties</h2> (defaults in brackets; blank = default)
+ * <ul>
+ *   <li>{@code bench.mode} [throughput] or backlog</li>
+ *   <li>{@code bench.jobs} [100], {@code bench.records} per job [1000], {@code bench.submitters} concurrent clients [4]</li>
+ *   <li>{@code bench.warmup-jobs} jobs run and awaited before the measured ones, not counted [0: a cold service]</li>
+ *   <li>{@code bench.latency} upstream latency: ms [100; backlog 1000], {@code uniform:50-150}, {@code exp:100}</li>
+ *   <li>{@code bench.error-rate} share of upstream answers that are 503 [0]; {@code bench.max-attempts} [4]</li>
+ *   <li>{@code bench.limit} the upstream's concurrency limit [200; backlog 10]</li>
+ *   <li>{@code bench.heap} the service's -Xmx [512m]; {@code bench.service-args} more JVM args for the service,
+ *       space-separated, e.g. {@code -Dbatchwire.dispatch.max-chunks-in-flight=32} []</li>
+ *   <li>{@code bench.timeout} seconds to wait for all jobs [5 x the ideal time + 120]</li>
+ *   <li>{@code bench.capacity-seconds} one round of the mock's capacity measurement [3]</li>
+ *   <li>{@code bench.backlog-at} queued records at which backlog mode samples [10000,100000]</li>
+ *   <li>{@code bench.db} [batchwire_bench], {@code bench.out} [target/bench],
+ *       {@code bench.jar} [target/quarkus-app/quarkus-run.jar]</li>
+ * </ul>
+ * Paths are relative to the project directory (the working directory).
+ */
+public final class Benchmark {
+
+    private static final String UPSTREAM_TYPE = "company";
+    private static final String TENANT = "bench";
+    private static final int CAPACITY_ROUNDS = 8;
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) {
+        int exit;
+        try {
+            Report report = run(BenchConfig.fromSystemProperties());
+            exit = Boolean.TRUE.equals(report.get("ok")) ? 0 : 1;
+        } catch (Throwable t) {
+            System.err.println("bench: FAILED: " + t);
+            t.printStackTrace();
+            exit = 2;
+        }
+        System.exit(exit);
+    }
+
+    /** Runs one benchmark (the entry point of {@link #main} and of {@code BenchmarkSmokeIT}). */
+    static Report run(BenchConfig c) throws Exception {
+        if (Runtime.version().feature() < 21) {
+            throw new IllegalStateException("the service needs Java 21+, this is " + Runtime.version()
+                    + "; set JAVA_HOME (e.g. /usr/lib/jvm/temurin-25-jdk-amd64)");
+        }
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Files.createDirectories(c.outDir());
+        Report report = new Report(String.format("Batchwire benchmark %s  mode=%s  %d jobs x %d records  submitters=%d  "
+                        + "latency=%s  error-rate=%s  limit=%d  heap=%s", stamp, c.mode().name().toLowerCase(), c.jobs(),
+                c.records(), c.submitters(), c.latency(), c.errorRate(), c.limit(), c.heap()));
+        report.put("timestamp", stamp).put("config", configJson(c));
+        try (Resources res = new Resources()) {
+            log("database " + c.db() + " on " + Infra.PG);
+            Infra.createDatabase(c.db());
+            log("starting a Kafka broker (kafka/kafka.sh)");
+            Infra.Broker broker = res.add(Infra.Broker.start());
+            MockUpstream mock = res.add(MockUpstream.start(c.latency(), c.errorRate()));
+            String apiKey = "bench-" + UUID.randomUUID();
+            String adminKey = "bench-admin-" + UUID.randomUUID();
+            Path log = c.outDir().toAbsolutePath().resolve("service-" + stamp + ".log");
+            log("starting the service (" + c.jar() + ", -Xmx" + c.heap() + "), log " + log);
+            ServiceProcess service = res.add(ServiceProcess.start(c.jar(), c.heap(),
+                    serviceProperties(c, broker, mock, apiKey, adminKey), c.serviceArgs(), log));
+            service.awaitReady(Duration.ofMinutes(3));
+            Workload.grantPlan(service.uri("/"), adminKey, TENANT, c.records(), c.jobs() + c.warmupJobs());
+            report.put("service.log", log.toString());
+            Workload workload = new Workload(service.uri("/v1/jobs"), apiKey, c.records(), c.submitters());
+            if (c.mode() == Mode.THROUGHPUT) {
+                throughput(c, report, mock, service, broker, workload);
+            } else {
+                backlog(c, report, service, workload);
+            }
+            report.put("service.log_warnings", logWarnings(log));
+        }
+        report.write(c.outDir(), stamp);
+        System.out.println(report.table());
+        System.out.println("figures: " + report.file().toAbsolutePath());
+        return report;
+    }
+
+    private static void throughput(BenchConfig c, Report report, MockUpstream mock, ServiceProcess service,
+                                   Infra.Broker broker, Workload workload) throws Exception {
+        if (c.warmupJobs() > 0) {
+            log("warm-up: " + c.warmupJobs() + " jobs (not counted)");
+            List<Submit> warm = workload.submit(c.jobs(), c.jobs() + c.warmupJobs());
+            workload.await(warm.stream().filter(s -> s.id() != null).map(Submit::id).toList(),
+                    System.nanoTime() + c.timeout().toNanos());
+        }
+        int capacityConcurrency = Math.max(100, c.limit());
+        log("mock capacity: /ping at concurrency " + capacityConcurrency + ", rounds of " + c.capacityTime().toMillis()
+                + " ms until the rate stops rising (JIT warm-up of mock and client), and once more after the limit");
+        Drive capacity = capacity(mock, capacityConcurrency, c.capacityTime(), null);
+        log("limit: " + c.totalRecords() + " requests from a bare Vert.x Web Client at concurrency " + c.limit());
+        Drive limit = MockUpstream.drive(mock.port(), i -> "/companies?domain=d-limit-" + i + ".com", c.limit(),
+                c.totalRecords(), c.timeout());
+        capacity = capacity(mock, capacityConcurrency, c.capacityTime(), capacity);
+
+        log("Batchwire: submitting " + c.jobs() + " jobs x " + c.records() + " records from " + c.submitters() + " clients");
+        long upstreamBefore = mock.requests();
+        long busyBefore = mock.busyNanos();
+        long errorsBefore = mock.errors();
+        Cpu cpuBefore = Cpu.sample(service.pid(), broker.pid());
+        long deadline = System.nanoTime() + c.timeout().toNanos();
+        List<Submit> submits;
+        Map<String, Done> done;
+        List<Map<String, Object>> timeline;
+        try (Timeline sampler = new Timeline(mock, service.pid())) {
+            submits = workload.submit(0, c.jobs());
+            log("submitted " + submits.stream().filter(s -> s.id() != null).count() + " jobs; waiting for them to complete");
+            done = workload.await(submits.stream().filter(s -> s.id() != null).map(Submit::id).toList(), deadline);
+            timeline = sampler.samples();
+        }
+        Cpu cpu = Cpu.sample(service.pid(), broker.pid()).minus(cpuBefore);
+        long upstreamRequests = mock.requests() - upstreamBefore;
+        double[] rss = service.rssMiB();
+        double heap = service.heapAfterGcMiB();
+
+        long submitted = submits.stream().filter(s -> s.id() != null).count();
+        long first = submits.stream().mapToLong(Submit::startedAtMs).min().orElse(0);
+        long last = done.values().stream().mapToLong(d -> d.finishedAt().toInstant().toEpochMilli()).max().orElse(first);
+        double wall = (last - first) / 1000.0;
+        long records = done.values().stream().mapToLong(d -> d.succeeded() + d.failed() + d.timedOut() + d.cancelled()).sum();
+        long succeeded = done.values().stream().mapToLong(Done::succeeded).sum();
+        double perSecond = wall > 0 ? records / wall : 0;
+        double[] completion = done.values().stream().mapToDouble(Done::completionMs).toArray();
+        double meanInFlight = wall > 0 ? (mock.busyNanos() - busyBefore) / 1e9 / wall : 0;
+        double medianInFlight = percentile(timeline.stream().mapToDouble(t -> ((Number) t.get("in_flight")).doubleValue())
+                .toArray(), 50);
+        boolean ok = done.size() == c.jobs();
+
+        report.put("ok", ok).put("records.total", c.totalRecords()).put("records.completed", records)
+                .put("records.succeeded", succeeded).put("records.not_succeeded", records - succeeded)
+                .put("jobs.submitted", submitted).put("jobs.submit_errors", submits.size() - submitted)
+                .put("jobs.final", done.size())
+                .put("jobs.not_completed", done.values().stream().filter(d -> !d.state().equals("completed")).count())
+                .put("wall_seconds", wall).put("records_per_second", perSecond);
+        submitLatency(report, submits);
+        report.put("completion_ms.p50", percentile(completion, 50)).put("completion_ms.p99", percentile(completion, 99))
+                .put("completion_ms.max", percentile(completion, 100));
+        report.put("limit.records_per_second", limit.perSecond()).put("limit.requests", limit.requests())
+                .put("limit.non_2xx_or_errors", limit.failures()).put("limit.concurrency", limit.concurrency())
+                .put("limit.seconds", limit.seconds()).put("ratio_to_limit", perSecond / limit.perSecond());
+        report.put("service.peak_rss_mib", rss[0]).put("service.rss_mib", rss[1]).put("service.heap_after_gc_mib", heap);
+        report.put("mock.capacity_requests_per_second", capacity.perSecond()).put("mock.capacity_concurrency", capacityConcurrency)
+                .put("mock.capacity_seconds", capacity.seconds())
+                .put("upstream.requests", upstreamRequests).put("upstream.503s", mock.errors() - errorsBefore)
+                .put("upstream.mean_in_flight", meanInFlight).put("upstream.median_in_flight", medianInFlight);
+        cpu(report, cpu);
+        report.put("timeline", timeline);
+
+        report.row("result", ok ? "all " + c.jobs() + " jobs final" : "INCOMPLETE: " + done.size() + " of " + c.jobs()
+                        + " jobs final within " + c.timeout().toSeconds() + " s (" + (submits.size() - submitted) + " submits refused)")
+                .row("records/s end to end", f1(perSecond) + "   (" + f0(records) + " records, first submit to last job"
+                        + " finished: " + String.format("%.2f", wall) + " s)")
+                .row("limit: bare Vert.x client", f1(limit.perSecond()) + "   (" + f0(limit.requests()) + " requests at concurrency "
+                        + c.limit() + ", " + String.format("%.2f", limit.seconds()) + " s"
+                        + (limit.failures() > 0 ? ", " + limit.failures() + " non-2xx" : "") + ")")
+                .row("ratio Batchwire / limit", String.format("%.1f %%", 100 * perSecond / limit.perSecond()))
+                .row("upstream concurrency in use", String.format("mean %.0f, median of 1 s samples %.0f, of limit %d",
+                        meanInFlight, medianInFlight, c.limit()))
+                .row("records succeeded / not", f0(succeeded) + " / " + f0(records - succeeded)
+                        + "   (upstream requests made: " + f0(upstreamRequests) + ")")
+                .row("submit latency p50 / p99 / max", submitRow(report))
+                .row("completion latency p50 / p99", f0(percentile(completion, 50)) + " / " + f0(percentile(completion, 99))
+                        + " ms   (job created_at to finished_at)")
+                .row("service peak RSS (VmHWM)", f0(rss[0]) + " MiB   (now " + f0(rss[1]) + " MiB)")
+                .row("service heap after GC", f1(heap) + " MiB")
+                .row("mock capacity", f0(capacity.perSecond()) + " req/s   (/ping, zero latency, concurrency "
+                        + capacityConcurrency + ", best " + String.format("%.1f", capacity.seconds())
+                        + " s round; client in the same JVM)")
+                .row("CPU s during the run", cpuRow(cpu));
+    }
+
+    /** Rounds of {@code /ping} load until the rate rises by less than 10 %; the best round (or {@code best}, if better). */
+    private static Drive capacity(MockUpstream mock, int concurrency, Duration round, Drive best) throws Exception {
+        Drive previous = null;
+        for (int i = 0; i < CAPACITY_ROUNDS; i++) {
+            Drive d = MockUpstream.drive(mock.port(), n -> "/ping", concurrency, Long.MAX_VALUE, round);
+            best = best == null || d.perSecond() > best.perSecond() ? d : best;
+            if (previous != null && d.perSecond() < 1.1 * previous.perSecond()) {
+                break;
+            }
+            previous = d;
+        }
+        return best;
+    }
+
+    private static void backlog(BenchConfig c, Report report, ServiceProcess service, Workload workload) throws Exception {
+        List<Submit> submits = new ArrayList<>();
+        List<Map<String, Object>> samples = new ArrayList<>();
+        samples.add(sample(c, report, service, 0));
+        int submitted = 0;
+        for (int target : c.backlogAt()) {
+            int upTo = Math.min(c.jobs(), (target + c.records() - 1) / c.records());
+            if (upTo > submitted) {
+                log("backlog: submitting jobs " + submitted + ".." + (upTo - 1));
+                submits.addAll(workload.submit(submitted, upTo));
+                submitted = upTo;
+            }
+            Thread.sleep(5000); // let the chunks reach Kafka and the dispatcher fill up
+            samples.add(sample(c, report, service, target));
+        }
+        double[] rss = service.rssMiB();
+        long refused = submits.stream().filter(s -> s.id() == null).count();
+        report.put("ok", refused == 0).put("jobs.submitted", submits.size() - refused).put("jobs.submit_errors", refused)
+                .put("backlog", samples).put("service.peak_rss_mib", rss[0]);
+        submitLatency(report, submits);
+        Map<String, Object> firstLoaded = samples.get(1), lastLoaded = samples.getLast();
+        double growth = (double) lastLoaded.get("heap_after_gc_mib") - (double) firstLoaded.get("heap_after_gc_mib");
+        report.put("heap_growth_mib", growth);
+        report.row("submitted", (submits.size() - refused) + " jobs x " + c.records() + " records"
+                        + (refused > 0 ? "   (" + refused + " submits refused)" : ""))
+                .row("submit latency p50 / p99 / max", submitRow(report))
+                .row("heap growth " + f0(((Number) firstLoaded.get("queued")).doubleValue()) + " -> "
+                        + f0(((Number) lastLoaded.get("queued")).doubleValue()) + " queued",
+                        String.format("%+.1f MiB", growth))
+                .row("service peak RSS (VmHWM)", f0(rss[0]) + " MiB");
+    }
+
+    private static Map<String, Object> sample(BenchConfig c, Report report, ServiceProcess service, int target) throws Exception {
+        long[] backlog = Infra.backlog(c.db());
+        double heap = service.heapAfterGcMiB();
+        double[] rss = service.rssMiB();
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("target", target);
+        s.put("queued", backlog[0]);
+        s.put("jobs_dispatched", backlog[1]);
+        s.put("heap_after_gc_mib", Math.round(heap * 10) / 10.0);
+        s.put("rss_mib", Math.round(rss[1]));
+        s.put("peak_rss_mib", Math.round(rss[0]));
+        log("backlog sample: " + s);
+        report.row("~" + f0(target) + " queued", f0(backlog[0]) + " records pending (" + backlog[1] + " jobs on Kafka): heap after GC "
+                + f1(heap) + " MiB, RSS " + f0(rss[1]) + " MiB, peak RSS " + f0(rss[0]) + " MiB");
+        return s;
+    }
+
+    private static void submitLatency(Report report, List<Submit> submits) {
+        double[] ms = submits.stream().mapToDouble(s -> s.latencyNanos() / 1e6).toArray();
+        report.put("submit_ms.p50", percentile(ms, 50)).put("submit_ms.p99", percentile(ms, 99))
+                .put("submit_ms.max", percentile(ms, 100)).put("submit_ms.count", ms.length)
+                .put("submit_ms.each", Arrays.stream(ms).map(Math::round).toArray());
+        submits.stream().filter(s -> s.error() != null).limit(3)
+                .forEach(s -> log("submit of job " + s.job() + " failed: " + s.error()));
+    }
+
+    private static String submitRow(Report report) {
+        return f1((double) report.get("submit_ms.p50")) + " / " + f1((double) report.get("submit_ms.p99")) + " / "
+                + f1((double) report.get("submit_ms.max")) + " ms   (" + report.get("submit_ms.count") + " submits)";
+    }
+
+    private static void cpu(Report report, Cpu cpu) {
+        report.put("cpu_seconds.service", cpu.service()).put("cpu_seconds.broker", cpu.broker())
+                .put("cpu_seconds.postgres", cpu.postgres()).put("cpu_seconds.harness", cpu.harness())
+                .put("cpu_seconds.machine_busy", cpu.machineBusy()).put("cpu_seconds.machine_total", cpu.machineTotal())
+                .put("cpu_seconds.other", cpu.other()).put("cpu_seconds.machine_busy_percent", cpu.busyPercent());
+    }
+
+    private static String cpuRow(Cpu cpu) {
+        return String.format("service %.1f, broker %.1f, postgres %.1f, harness+mock %.1f, other %.1f; machine %.0f %% busy"
+                        + " (%.0f CPU s available)", cpu.service(), cpu.broker(), cpu.postgres(), cpu.harness(), cpu.other(),
+                cpu.busyPercent(), cpu.machineTotal());
+    }
+
+    private static Map<String, String> serviceProperties(BenchConfig c, Infra.Broker broker, MockUpstream mock,
+                                                         String apiKey, String adminKey) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("kafka.bootstrap.servers", broker.bootstrap());
+        p.put("quarkus.datasource.reactive.url", "postgresql://" + Infra.PG + "/" + c.db());
+        p.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + Infra.PG + "/" + c.db());
+        p.put("quarkus.datasource.username", Infra.DB_USER);
+        p.put("quarkus.datasource.password", Infra.DB_PASSWORD);
+        String upstream = "batchwire.upstreams." + UPSTREAM_TYPE + ".";
+        p.put(upstream + "url", "http://127.0.0.1:" + mock.port() + "/companies?domain={domain}");
+        p.put(upstream + "concurrency", String.valueOf(c.limit()));
+        p.put(upstream + "max-attempts", String.valueOf(c.maxAttempts()));
+        p.put("batchwire.tenants.seed." + TENANT + ".api-key", apiKey);
+        p.put("batchwire.admin.api-key", adminKey);
+        p.put("batchwire.downloads.signing-key", "bench-" + UUID.randomUUID() + UUID.randomUUID());
+        return p;
+    }
+
+    private static Map<String, Object> configJson(BenchConfig c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mode", c.mode().name().toLowerCase());
+        m.put("jobs", c.jobs());
+        m.put("warmup_jobs", c.warmupJobs());
+        m.put("records_per_job", c.records());
+        m.put("submitters", c.submitters());
+        m.put("latency", c.latency());
+        m.put("error_rate", c.errorRate());
+        m.put("limit", c.limit());
+        m.put("max_attempts", c.maxAttempts());
+        m.put("heap", c.heap());
+        m.put("service_args", c.serviceArgs());
+        m.put("timeout_seconds", c.timeout().toSeconds());
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("java", Runtime.version().toString());
+        return m;
+    }
+
+    /** Warnings and errors in the service log (JSON or text format). */
+    private static long logWarnings(Path log) {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains("\"level\":\"WARN") || l.contains("\"level\":\"ERROR")
+                    || l.matches("^\\S+ \\S+ +(WARN|ERROR) .*")).count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    static void log(String message) {
+        System.err.println("bench: " + message);
+    }
+
+    /** Once a second: upstream requests/s and in flight (at the mock), service CPU % and machine busy %. */
+    private static final class Timeline implements AutoCloseable {
+
+        private final List<Map<String, Object>> samples = Collections.synchronizedList(new ArrayList<>());
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-timeline");
+            t.setDaemon(true);
+            return t;
+        });
+
+        Timeline(MockUpstream mock, long servicePid) {
+            long t0 = System.nanoTime();
+            long[] requests = {mock.requests()};
+            double[] serviceCpu = {Proc.cpuSeconds(servicePid)};
+            double[][] machine = {Proc.machineCpuSeconds()};
+            timer.scheduleAtFixedRate(() -> {
+                long r = mock.requests();
+                double s = Proc.cpuSeconds(servicePid);
+                double[] m = Proc.machineCpuSeconds();
+                double total = m[1] - machine[0][1];
+                Map<String, Object> sample = new LinkedHashMap<>();
+                sample.put("t", Math.round((System.nanoTime() - t0) / 1e9));
+                sample.put("upstream_rps", r - requests[0]);
+                sample.put("in_flight", mock.inFlight());
+                sample.put("service_cpu_pct", Math.round(100 * (s - serviceCpu[0])));
+                sample.put("machine_busy_pct", total <= 0 ? 0 : Math.round(100 * (m[0] - machine[0][0]) / total));
+                samples.add(sample);
+                requests[0] = r;
+                serviceCpu[0] = s;
+                machine[0] = m;
+            }, 1, 1, TimeUnit.SECONDS);
+        }
+
+        List<Map<String, Object>> samples() {
+            synchronized (samples) {
+                return new ArrayList<>(samples);
+            }
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
+    }
+
+    /**
+     * What the run started, stopped in reverse order by {@link #close} or, on Ctrl-C or a kill, by a shutdown hook;
+     * whichever comes first does it, once.
+     */
+    private static final class Resources implements AutoCloseable {
+
+        private final Deque<AutoCloseable> started = new ArrayDeque<>();
+        private final Thread hook = new Thread(this::stopAll, "bench-cleanup");
+        private boolean stopped;
+
+        Resources() {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        synchronized <T extends AutoCloseable> T add(T resource) throws Exception {
+            if (stopped) { // shutting down: whatever was started in the meantime goes too
+                resource.close();
+                throw new IllegalStateException("the benchmark is being stopped");
+            }
+            started.push(resource);
+            return resource;
+        }
+
+        private synchronized void stopAll() {
+            if (!stopped && Thread.currentThread() == hook && !started.isEmpty()) {
+                log("interrupted: stopping the service, the broker and the mock upstream");
+            }
+            stopped = true;
+            while (!started.isEmpty()) {
+                AutoCloseable r = started.pop();
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    log("could not stop " + r.getClass().getSimpleName() + ": " + e);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            stopAll();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or ran: nothing left to do
+            }
+        }
+    }
+}

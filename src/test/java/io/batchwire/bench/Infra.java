@@ -1,0 +1,115 @@
+package io.batchwire.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+
+/** The real parts the service runs on: a fresh PostgreSQL database and a Kafka broker of its own. */
+final class Infra {
+
+    static final String PG = System.getenv().getOrDefault("BATCHWIRE_BENCH_PG", "127.0.0.1:5432");
+    static final String DB_USER = "batchwire";
+    static final String DB_PASSWORD = "batchwire";
+
+    private Infra() {
+    }
+
+    /** Drops and creates {@code db}, owned by role {@code batchwire} (created if missing). */
+    static void createDatabase(String db) throws SQLException {
+        if (!db.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("bench.db must be a plain lower-case identifier, was " + db);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG + "/postgres", "postgres", "");
+             Statement s = c.createStatement()) {
+            try (ResultSet r = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + DB_USER + "'")) {
+                if (!r.next()) {
+                    s.execute("CREATE ROLE " + DB_USER + " LOGIN PASSWORD '" + DB_PASSWORD + "'");
+                }
+            }
+            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + db + " OWNER " + DB_USER);
+        }
+    }
+
+    /** Records without an outcome yet, and jobs already on Kafka (for backlog mode). */
+    static long[] backlog(String db) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG + "/" + db, DB_USER, DB_PASSWORD);
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("""
+                     SELECT (SELECT count(*) FROM job_records WHERE status = 'pending'),
+                            (SELECT count(*) FROM jobs WHERE dispatched_at IS NOT NULL)""")) {
+            r.next();
+            return new long[]{r.getLong(1), r.getLong(2)};
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A broker started with {@code kafka/kafka.sh} on free ports and a throw-away data dir; {@link #close} resets it. */
+    static final class Broker implements AutoCloseable {
+
+        private final Path dir;
+        private final int port;
+        private final int controllerPort;
+
+        private Broker(Path dir, int port, int controllerPort) {
+            this.dir = dir;
+            this.port = port;
+            this.controllerPort = controllerPort;
+        }
+
+        static Broker start() throws Exception {
+            Broker b = new Broker(Files.createTempDirectory("batchwire-bench-kafka-"), freePort(), freePort());
+            try {
+                b.kafka("start");
+            } catch (Exception e) {
+                b.close();
+                throw e;
+            }
+            return b;
+        }
+
+        String bootstrap() {
+            return "127.0.0.1:" + port;
+        }
+
+        long pid() {
+            try {
+                return Long.parseLong(Files.readString(dir.resolve("kafka.pid")).trim());
+            } catch (IOException | NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            kafka("reset");
+        }
+
+        private void kafka(String command) throws IOException, InterruptedException {
+            ProcessBuilder pb = new ProcessBuilder("bash", Path.of("kafka", "kafka.sh").toAbsolutePath().toString(), command)
+                    .redirectErrorStream(true);
+            pb.environment().put("KAFKA_PORT", String.valueOf(port));
+            pb.environment().put("KAFKA_CONTROLLER_PORT", String.valueOf(controllerPort));
+            pb.environment().put("BATCHWIRE_KAFKA_DIR", dir.toString());
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("kafka/kafka.sh " + command + " failed:\n" + out);
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.batchwire.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The client side: submitters POST jobs of {@code {"domain": "d-<job>-<i>.com"}} records to {@code /v1/jobs}, each
+ * timing its own requests; then {@link #await} polls {@code GET /v1/jobs/{id}} until every job is final.
+ */
+final class Workload {
+
+    /** One submit: when it started (epoch ms), how long it took, and the job id (null when it was refused). */
+    record Submit(int job, long startedAtMs, long latencyNanos, String id, String error) {
+    }
+
+    /** A job's final status body, as far as the benchmark needs it. */
+    record Done(String id, String state, OffsetDateTime createdAt, OffsetDateTime finishedAt, int succeeded, int failed,
+                int timedOut, int cancelled) {
+        long completionMs() {
+            return Duration.between(createdAt, finishedAt).toMillis();
+        }
+    }
+
+    /** Polls look at the outstanding jobs oldest first and stop a round at this many unfinished ones. */
+    private static final int POLL_WINDOW = 4;
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI jobs;
+    private final String apiKey;
+    private final int records;
+    private final int submitters;
+
+    Workload(URI jobs, String apiKey, int records, int submitters) {
+        this.jobs = jobs;
+        this.apiKey = apiKey;
+        this.records = records;
+        this.submitters = submitters;
+    }
+
+    /**
+     * Puts tenant {@code tenant} on a plan {@code bench} that admits the whole workload ({@code jobs} unfinished jobs of
+     * {@code records} records), through the admin API: the built-in plans cap unfinished jobs below 100.
+     */
+    static void grantPlan(URI base, String adminKey, String tenant, int records, int jobs) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long queued = Math.min(Integer.MAX_VALUE, (long) records * jobs);
+        admin(http, base, adminKey, "PUT", "/admin/v1/plans/bench", JSON.createObjectNode().put("name", "bench")
+                .put("max_records_per_job", records).put("max_concurrent_jobs", jobs).put("max_queued_records", queued)
+                .put("retention_seconds", 86400).toString());
+        String id = null;
+        for (JsonNode t : JSON.readTree(admin(http, base, adminKey, "GET", "/admin/v1/tenants", null))) {
+            if (t.path("name").asText().equals(tenant)) {
+                id = t.path("id").asText();
+            }
+        }
+        if (id == null) {
+            throw new IllegalStateException("the service has no tenant '" + tenant + "'");
+        }
+        admin(http, base, adminKey, "PATCH", "/admin/v1/tenants/" + id, "{\"plan\":\"bench\"}");
+    }
+
+    private static String admin(HttpClient http, URI base, String key, String method, String path, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("X-Admin-Key", key).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    /** Submits jobs {@code from..to-1} from {@code submitters} concurrent clients; returns them in job order. */
+    List<Submit> submit(int from, int to) throws Exception {
+        AtomicInteger next = new AtomicInteger(from);
+        List<Submit> done = Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService pool = Executors.newFixedThreadPool(submitters)) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int s = 0; s < submitters; s++) {
+                running.add(pool.submit(() -> {
+                    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(Duration.ofSeconds(10)).build();
+                    for (int job = next.getAndIncrement(); job < to; job = next.getAndIncrement()) {
+                        done.add(submitOne(http, job));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        }
+        List<Submit> sorted = new ArrayList<>(done);
+        sorted.sort(Comparator.comparingInt(Submit::job));
+        return sorted;
+    }
+
+    private Submit submitOne(HttpClient http, int job) {
+        StringBuilder body = new StringBuilder(records * 30 + 40).append("{\"type\":\"company\",\"records\":[");
+        for (int i = 0; i < records; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"domain\":\"d-").append(job).append('-').append(i).append(".com\"}");
+        }
+        HttpRequest request = HttpRequest.newBuilder(jobs).timeout(Duration.ofSeconds(60))
+                .header("X-API-Key", apiKey).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.append("]}").toString())).build();
+        long startedAt = System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            long latency = System.nanoTime() - t0;
+            if (r.statusCode() != 202) {
+                return new Submit(job, startedAt, latency, null, "HTTP " + r.statusCode() + ": " + r.body());
+            }
+            return new Submit(job, startedAt, latency, JSON.readTree(r.body()).path("id").asText(), null);
+        } catch (IOException | InterruptedException e) {
+            return new Submit(job, startedAt, System.nanoTime() - t0, null, e.toString());
+        }
+    }
+
+    /**
+     * Polls until every job is final or the deadline (nanoTime) passes; returns the final ones by id. Rounds look at
+     * the oldest outstanding jobs only (they end roughly in order), so polling adds little load to the service;
+     * the figures come from the jobs' own timestamps, so when a poll notices the end does not matter.
+     */
+    Map<String, Done> await(List<String> ids, long deadline) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<String> outstanding = new ArrayList<>(ids);
+        Map<String, Done> done = new LinkedHashMap<>();
+        while (!outstanding.isEmpty() && System.nanoTime() < deadline) {
+            int unfinished = 0;
+            for (Iterator<String> it = outstanding.iterator(); it.hasNext() && unfinished < POLL_WINDOW; ) {
+                String id = it.next();
+                Done d = status(http, id);
+                if (d != null) {
+                    done.put(id, d);
+                    it.remove();
+                } else {
+                    unfinished++;
+                }
+            }
+            if (!outstanding.isEmpty()) {
+                Thread.sleep(POLL_INTERVAL.toMillis());
+            }
+        }
+        return done;
+    }
+
+    /** The job's status if it is final, else null. */
+    private Done status(HttpClient http, String id) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(jobs + "/" + id)).timeout(Duration.ofSeconds(30))
+                .header("X-API-Key", apiKey).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET /v1/jobs/" + id + " answered " + r.statusCode() + ": " + r.body());
+        }
+        JsonNode s = JSON.readTree(r.body());
+        String state = s.path("state").asText();
+        if (!state.equals("completed") && !state.equals("failed") && !state.equals("cancelled")) {
+            return null;
+        }
+        JsonNode c = s.path("counts");
+        return new Done(id, state, OffsetDateTime.parse(s.path("created_at").asText()),
+                OffsetDateTime.parse(s.path("finished_at").asText()), c.path("succeeded").asInt(), c.path("failed").asInt(),
+                c.path("timed_out").asInt(), c.path("cancelled").asInt());
+    }
+}
