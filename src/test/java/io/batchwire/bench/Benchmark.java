@@ -6,6 +6,8 @@ import io.batchwire.bench.Proc.Cpu;
 import io.batchwire.bench.Workload.Done;
 import io.batchwire.bench.Workload.Submit;
 
+import org.awaitility.Awaitility;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -259,7 +261,10 @@ public final class Benchmark {
                 submits.addAll(workload.submit(submitted, upTo));
                 submitted = upTo;
             }
-            Thread.sleep(5000); // let the chunks reach Kafka and the dispatcher fill up
+            // sample once every submitted job is on Kafka: the backlog is really queued
+            int expected = submitted;
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> Infra.backlog(c.db())[1] >= expected);
             samples.add(sample(c, report, service, target));
         }
         double[] rss = service.rssMiB();

@@ -3,6 +3,9 @@ package io.batchwire.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -146,21 +149,25 @@ final class Workload {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<String> outstanding = new ArrayList<>(ids);
         Map<String, Done> done = new LinkedHashMap<>();
-        while (!outstanding.isEmpty() && System.nanoTime() < deadline) {
-            int unfinished = 0;
-            for (Iterator<String> it = outstanding.iterator(); it.hasNext() && unfinished < POLL_WINDOW; ) {
-                String id = it.next();
-                Done d = status(http, id);
-                if (d != null) {
-                    done.put(id, d);
-                    it.remove();
-                } else {
-                    unfinished++;
-                }
-            }
-            if (!outstanding.isEmpty()) {
-                Thread.sleep(POLL_INTERVAL.toMillis());
-            }
+        long left = deadline - System.nanoTime();
+        try {
+            Awaitility.await().atMost(Duration.ofNanos(Math.max(1, left))).pollInterval(POLL_INTERVAL)
+                    .until(() -> {
+                        int unfinished = 0;
+                        for (Iterator<String> it = outstanding.iterator(); it.hasNext() && unfinished < POLL_WINDOW; ) {
+                            String id = it.next();
+                            Done d = status(http, id);
+                            if (d != null) {
+                                done.put(id, d);
+                                it.remove();
+                            } else {
+                                unfinished++;
+                            }
+                        }
+                        return outstanding.isEmpty();
+                    });
+        } catch (ConditionTimeoutException timedOut) {
+            // the caller reports the jobs that did not end in time
         }
         return done;
     }
