@@ -69,7 +69,7 @@ public class JobStore {
      */
     public Uni<Stored> insert(NewJob job, IdempotencyStore.Claim claim) {
         int n = job.indexes().length;
-        return pool.withTransaction(conn -> quota.admit(conn, job.tenantId(), n)
+        return pool.withTransaction(conn -> quota.plan(conn, job.tenantId(), n)
                 .chain(admitted -> {
                     Integer timeout = job.timeoutSeconds() != null ? job.timeoutSeconds() : admitted.defaultTimeoutSeconds();
                     return conn.preparedQuery("""
@@ -89,6 +89,8 @@ public class JobStore {
                                 SELECT $1, t.idx, t.custom_id, t.input::jsonb
                                 FROM unnest($2::int[], $3::text[], $4::text[]) AS t(idx, custom_id, input)""")
                         .execute(Tuple.of(job.id(), job.indexes(), job.customIds(), job.inputs())))
+                // the limits last: the tenant's lock is held only for the check and the commit, not the inserts
+                .call(stored -> quota.admit(conn, job.tenantId(), n, job.id()))
                 .call(stored -> idempotency.complete(conn, claim, job.id())));
     }
 

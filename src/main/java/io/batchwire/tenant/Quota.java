@@ -11,11 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/**
- * Enforces a tenant's plan inside the transaction that stores a new job. The tenant row is locked first, and usage
- * is read by a later statement (so with a snapshot taken after the lock): concurrent submits of one tenant are
- * serialized, and no race lets a tenant exceed its limits.
- */
+/** Enforces a tenant's plan inside the transaction that stores a new job: {@link #plan} first, {@link #admit} last. */
 @ApplicationScoped
 public class Quota {
 
@@ -23,31 +19,53 @@ public class Quota {
     public record Admitted(String plan, Integer defaultTimeoutSeconds) {
     }
 
-    public Uni<Admitted> admit(SqlConnection conn, UUID tenantId, int records) {
-        return conn.preparedQuery("SELECT plan FROM tenants WHERE id = $1 FOR UPDATE").execute(Tuple.of(tenantId))
-                .chain(locked -> conn.preparedQuery("""
-                                SELECT p.name, p.max_records_per_job, p.max_concurrent_jobs, p.max_queued_records,
-                                       p.default_timeout_seconds,
-                                       count(j.id) AS active_jobs,
-                                       coalesce(sum(j.total_records - j.succeeded - j.failed - j.timed_out - j.cancelled), 0) AS queued
-                                FROM tenants t JOIN plans p ON p.name = t.plan
-                                LEFT JOIN jobs j ON j.tenant_id = t.id AND j.state IN ('accepted', 'processing')
-                                WHERE t.id = $1
-                                GROUP BY p.name""")
-                        .execute(Tuple.of(tenantId)))
-                .chain(rows -> {
+    /**
+     * The tenant's plan, read without a lock (before the job's rows are written): refuses a job over the plan's
+     * record limit (413) and gives the plan's default time limit.
+     */
+    public Uni<Admitted> plan(SqlConnection conn, UUID tenantId, int records) {
+        return conn.preparedQuery("""
+                        SELECT p.name, p.max_records_per_job, p.default_timeout_seconds
+                        FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = $1""")
+                .execute(Tuple.of(tenantId))
+                .map(rows -> {
                     Row r = rows.iterator().next();
                     String plan = r.getString("name");
                     int maxRecords = r.getInteger("max_records_per_job");
-                    int maxJobs = r.getInteger("max_concurrent_jobs");
-                    int maxQueued = r.getInteger("max_queued_records");
-                    long active = r.getLong("active_jobs");
-                    long queued = r.getLong("queued");
                     if (records > maxRecords) {
                         throw new ProblemException(413, "too-many-records", "Too many records",
                                 "plan '" + plan + "' allows at most " + maxRecords + " records per job; this one has " + records,
                                 "records", null, Map.of("plan", plan, "limit", maxRecords, "records", records), Map.of());
                     }
+                    return new Admitted(plan, r.getInteger("default_timeout_seconds"));
+                });
+    }
+
+    /**
+     * Checks the concurrent-job and queued-record limits for a job already written (uncommitted) in this
+     * transaction, as the last step before commit. The tenant row is locked ({@code FOR NO KEY UPDATE}, which does
+     * not conflict with the key-share locks the job rows' foreign keys take), and usage is read by a later statement,
+     * so with a snapshot taken after the lock: concurrent submits of one tenant are serialized only for these two
+     * statements and the commit, and none can exceed a limit. Fails with 429 (the transaction then rolls back).
+     */
+    public Uni<Void> admit(SqlConnection conn, UUID tenantId, int records, UUID newJobId) {
+        return conn.preparedQuery("SELECT plan FROM tenants WHERE id = $1 FOR NO KEY UPDATE").execute(Tuple.of(tenantId))
+                .chain(locked -> conn.preparedQuery("""
+                                SELECT p.name, p.max_concurrent_jobs, p.max_queued_records,
+                                       count(j.id) AS active_jobs,
+                                       coalesce(sum(j.total_records - j.succeeded - j.failed - j.timed_out - j.cancelled), 0) AS queued
+                                FROM tenants t JOIN plans p ON p.name = t.plan
+                                LEFT JOIN jobs j ON j.tenant_id = t.id AND j.state IN ('accepted', 'processing') AND j.id <> $2
+                                WHERE t.id = $1
+                                GROUP BY p.name""")
+                        .execute(Tuple.of(tenantId, newJobId)))
+                .chain(rows -> {
+                    Row r = rows.iterator().next();
+                    String plan = r.getString("name");
+                    int maxJobs = r.getInteger("max_concurrent_jobs");
+                    int maxQueued = r.getInteger("max_queued_records");
+                    long active = r.getLong("active_jobs");
+                    long queued = r.getLong("queued");
                     if (active + 1 > maxJobs) {
                         return drainRate(conn, tenantId).map(rate -> {
                             throw tooMany("concurrent_jobs", plan, maxJobs, active,
@@ -63,7 +81,7 @@ public class Quota {
                                     retryAfterSeconds(queued + records - maxQueued, rate));
                         });
                     }
-                    return Uni.createFrom().item(new Admitted(plan, r.getInteger("default_timeout_seconds")));
+                    return Uni.createFrom().voidItem();
                 });
     }
 
