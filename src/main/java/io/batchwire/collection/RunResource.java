@@ -1,15 +1,12 @@
 package io.batchwire.collection;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.batchwire.api.Cursor;
+import io.batchwire.api.AfterKey;
 import io.batchwire.api.Ids;
 import io.batchwire.api.NewestFirst;
 import io.batchwire.api.Page;
 import io.batchwire.api.Params;
-import io.batchwire.api.ProblemException;
-import io.batchwire.job.Job;
 import io.batchwire.job.JobState;
 import io.batchwire.result.ResultQuery;
 import io.batchwire.tenant.CurrentTenant;
@@ -30,8 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
-import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -109,21 +104,9 @@ public class RunResource {
         ResultQuery q = new ResultQuery(run, ResultQuery.order(orderBy), RequestStatus.recordStates(statusFilter),
                 Params.timestamp(since, "since_completed_at"), size + 1);
         String fingerprint = "run-" + q.fingerprint();
-        JsonNode state = Cursor.decode(cursor, fingerprint);
-        Long after = null;
-        if (state != null) {
-            if (!state.path("k").canConvertToLong()) {
-                throw ProblemException.badCursor();
-            }
-            after = state.path("k").asLong();
-        }
-        return runs.requests(tenant.id(), collectionId, q, after).map(rows -> {
-            boolean more = rows.size() > size;
-            List<RunService.Keyed> page = more ? rows.subList(0, size) : rows;
-            String next = page.isEmpty() ? cursor
-                    : Cursor.encode(Cursor.newState(fingerprint).put("k", page.getLast().key()));
-            return new Page<>(page.stream().map(RunService.Keyed::request).toList(), more, next);
-        });
+        Long after = AfterKey.after(cursor, fingerprint);
+        return runs.requests(tenant.id(), collectionId, q, after)
+                .map(rows -> AfterKey.page(rows, size, cursor, fingerprint, RunService.Keyed::key, RunService.Keyed::request));
     }
 
     @GET

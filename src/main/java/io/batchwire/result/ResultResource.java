@@ -1,7 +1,6 @@
 package io.batchwire.result;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.batchwire.api.Cursor;
+import io.batchwire.api.AfterKey;
 import io.batchwire.api.Ids;
 import io.batchwire.api.Page;
 import io.batchwire.api.Params;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.List;
 import java.util.UUID;
 
 @Path("/v1/jobs/{id}/results")
@@ -48,24 +46,10 @@ public class ResultResource {
         int size = Params.limit(limit, 100, 1000);
         ResultQuery q = new ResultQuery(jobId, ResultQuery.order(orderBy), ResultQuery.statuses(statusFilter),
                 Params.timestamp(since, "since_completed_at"), size + 1);
-        JsonNode state = Cursor.decode(cursor, q.fingerprint());
-        Long after = null;
-        if (state != null) {
-            if (!state.path("k").canConvertToLong()) {
-                throw ProblemException.badCursor();
-            }
-            after = state.path("k").asLong();
-        }
-        Long from = after;
+        Long after = AfterKey.after(cursor, q.fingerprint());
         return jobs.find(tenant.id(), jobId)
-                .chain(job -> results.page(q, from))
-                .map(rows -> {
-                    boolean more = rows.size() > size;
-                    List<ResultStore.Keyed> page = more ? rows.subList(0, size) : rows;
-                    String next = page.isEmpty() ? cursor
-                            : Cursor.encode(Cursor.newState(q.fingerprint()).put("k", page.getLast().key()));
-                    return new Page<>(page.stream().map(ResultStore.Keyed::result).toList(), more, next);
-                });
+                .chain(job -> results.page(q, after))
+                .map(rows -> AfterKey.page(rows, size, cursor, q.fingerprint(), ResultStore.Keyed::key, ResultStore.Keyed::result));
     }
 
     @GET

@@ -33,6 +33,7 @@ public class UpstreamCaller {
 
     private final ObjectMapper json;
     private final MeterRegistry metrics;
+    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public UpstreamCaller(ObjectMapper json, MeterRegistry metrics) {
         this.json = json;
@@ -48,13 +49,16 @@ public class UpstreamCaller {
         long t0 = System.nanoTime();
         return attempt(upstream, record, 1, stopped).onItem().ifNotNull().transform(a -> {
             long durationMs = (System.nanoTime() - t0) / 1_000_000;
-            Timer.builder("batchwire.upstream.record.duration")
-                    .tag("upstream", upstream.type()).tag("status", a.state.wire())
-                    .publishPercentileHistogram(false)
-                    .register(metrics).record(Duration.ofMillis(durationMs));
+            timer(upstream.type(), a.state).record(durationMs, java.util.concurrent.TimeUnit.MILLISECONDS);
             return new RecordOutcome(record.jobId(), record.index(), a.state, a.statusCode, a.attempt,
                     startedAt, durationMs, a.result, a.error);
         });
+    }
+
+    /** The per-upstream, per-outcome timer, looked up once (this is on every record's path). */
+    private Timer timer(String upstream, RecordState state) {
+        return timers.computeIfAbsent(upstream + "/" + state.wire(), k -> Timer.builder("batchwire.upstream.record.duration")
+                .tag("upstream", upstream).tag("status", state.wire()).register(metrics));
     }
 
     private Uni<Attempt> attempt(Upstream upstream, PendingRecord record, int n, BooleanSupplier stopped) {
