@@ -28,6 +28,18 @@ public interface DispatchConfig {
     @WithDefault("20000")
     int maxUnackedOutcomes();
 
+    /** Outcomes of one chunk gathered into one status-topic message, at most. */
+    @WithDefault("100")
+    int outcomeBatchSize();
+
+    /** A status-topic message's size limit in bytes (keep it under the broker's {@code message.max.bytes}). */
+    @WithDefault("524288")
+    int outcomeBatchBytes();
+
+    /** How long a gathered outcome may wait for others before its message goes out anyway. */
+    @WithDefault("50ms")
+    Duration outcomeLinger();
+
     /** How often a replica looks for cancelled, failed or timed-out jobs among those it is working on. */
     @WithDefault("1s")
     Duration stopCheckInterval();

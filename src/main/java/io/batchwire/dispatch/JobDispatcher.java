@@ -1,5 +1,7 @@
 package io.batchwire.dispatch;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchwire.job.JobStore;
 import io.batchwire.upstream.PendingRecord;
 import io.batchwire.upstream.Upstream;
@@ -12,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -26,10 +29,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * Takes job chunks from the jobs topic and sends their records to the upstreams; every outcome goes to the status
- * topic. Chunks wait in a {@link FairQueue} (per upstream, tenants taking turns) and start while their upstream has
+ * topic, gathered per chunk into small batches ({@link OutcomeBatcher}). Chunks wait in a {@link FairQueue} (per upstream, tenants taking turns) and start while their upstream has
  * a free chunk slot, so one job's slow tail never idles an upstream, a slow upstream never holds back a fast one,
  * and a small job of one tenant overtakes another tenant's backlog.
  *
@@ -47,16 +51,20 @@ public class JobDispatcher {
     private final JobStopWatch stops;
     private final DispatchConfig config;
     private final FairQueue queue;
+    private final Vertx vertx;
+    private final ObjectMapper json;
     private final AtomicInteger unacked = new AtomicInteger();
     /** Records being sent by this replica: a duplicate chunk (redelivery, republish) does not send them twice. */
     private final Set<String> sending = ConcurrentHashMap.newKeySet();
 
     private volatile Flow.Subscription subscription;
-    private volatile MultiEmitter<? super Message<RecordOutcome>> out;
+    private volatile MultiEmitter<? super Message<byte[]>> out;
     private final AtomicInteger requested = new AtomicInteger();
 
     public JobDispatcher(JobStore store, UpstreamRegistry upstreams, UpstreamCaller caller, JobStopWatch stops,
-                         DispatchConfig config, MeterRegistry metrics) {
+                         DispatchConfig config, MeterRegistry metrics, Vertx vertx, ObjectMapper json) {
+        this.vertx = vertx;
+        this.json = json;
         this.store = store;
         this.upstreams = upstreams;
         this.caller = caller;
@@ -77,8 +85,8 @@ public class JobDispatcher {
     @Incoming(Channels.JOBS_IN)
     @Outgoing(Channels.RESULTS_OUT)
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
-    public Multi<Message<RecordOutcome>> dispatch(Multi<Message<JobChunk>> chunks) {
-        return Multi.createFrom().<Message<RecordOutcome>>emitter(emitter -> {
+    public Multi<Message<byte[]>> dispatch(Multi<Message<JobChunk>> chunks) {
+        return Multi.createFrom().<Message<byte[]>>emitter(emitter -> {
             out = emitter;
             chunks.subscribe().withSubscriber(new Flow.Subscriber<Message<JobChunk>>() {
                 @Override
@@ -169,45 +177,59 @@ public class JobDispatcher {
         }
         // the chunk is acknowledged when each of its records has either an acknowledged outcome or none to send
         AtomicInteger outstanding = new AtomicInteger(pending.size());
-        Runnable oneSettled = () -> {
-            if (outstanding.decrementAndGet() == 0) {
+        IntConsumer settled = n -> {
+            if (outstanding.addAndGet(-n) == 0) {
                 chunk.ack();
             }
         };
+        String key = chunk.getPayload().jobId().toString();
+        OutcomeBatcher batcher = new OutcomeBatcher(vertx, config.outcomeBatchSize(), config.outcomeBatchBytes(),
+                config.outcomeLinger().toMillis(), (outcomes, count) -> emit(key, outcomes, count, chunk, settled));
         return Multi.createFrom().iterable(pending)
                 .onItem().transformToUni(record -> {
-                    String key = record.jobId() + "/" + record.index();
-                    if (!sending.add(key)) {
-                        oneSettled.run();
+                    String sendingKey = record.jobId() + "/" + record.index();
+                    if (!sending.add(sendingKey)) {
+                        settled.accept(1);
                         return Uni.createFrom().voidItem();
                     }
                     return caller.call(upstream, record, () -> stops.isStopped(record.jobId()))
-                            .eventually(() -> sending.remove(key))
+                            .eventually(() -> sending.remove(sendingKey))
                             .invoke(outcome -> {
                                 if (outcome == null) {
-                                    oneSettled.run();
+                                    settled.accept(1);
                                 } else {
-                                    emit(outcome, chunk, oneSettled);
+                                    unacked.incrementAndGet();
+                                    batcher.add(serialize(outcome));
                                 }
                             })
                             .replaceWithVoid();
                 })
                 .merge(pending.size())
-                .collect().last().replaceWithVoid();
+                .collect().last()
+                .eventually(batcher::flush)
+                .replaceWithVoid();
     }
 
-    private void emit(RecordOutcome outcome, Message<JobChunk> chunk, Runnable settled) {
-        unacked.incrementAndGet();
-        out.emit(Message.of(outcome)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(outcome.jobId().toString()).build())
+    private byte[] serialize(RecordOutcome outcome) {
+        try {
+            return json.writeValueAsBytes(outcome);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("record outcome cannot be written as JSON", e);
+        }
+    }
+
+    /** Hands one batch of a chunk's outcomes to the status topic's producer. */
+    private void emit(String jobKey, byte[] outcomes, int count, Message<JobChunk> chunk, IntConsumer settled) {
+        out.emit(Message.of(outcomes)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(jobKey).build())
                 .withAck(() -> {
-                    unacked.decrementAndGet();
-                    settled.run();
+                    unacked.addAndGet(-count);
+                    settled.accept(count);
                     pump();
                     return CompletableFuture.completedFuture(null);
                 })
                 .withNack(t -> {
-                    unacked.decrementAndGet();
+                    unacked.addAndGet(-count);
                     return chunk.nack(t);
                 }));
     }

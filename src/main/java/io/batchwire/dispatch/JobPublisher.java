@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class JobPublisher {
+
+    private static final Logger LOG = Logger.getLogger(JobPublisher.class);
 
     private final MutinyEmitter<JobChunk> emitter;
     private final JobStore store;
@@ -40,6 +43,21 @@ public class JobPublisher {
             sends.add(emitter.sendMessage(message));
         }
         return Uni.join().all(sends).andFailFast().chain(() -> store.markDispatched(jobId));
+    }
+
+    /**
+     * Publishes a just-stored job without anyone waiting: if the broker does not take it, the submitting replica's
+     * publish lease is released so that the outbox sweep publishes it soon.
+     */
+    public void publishDetached(UUID jobId, UUID tenantId, String type, int totalRecords) {
+        publish(jobId, tenantId, type, totalRecords)
+                .onFailure().invoke(t -> LOG.warnf("job %s stored but not yet on Kafka (%s); the sweep will publish it",
+                        jobId, t.getMessage()))
+                .onFailure().recoverWithUni(() -> store.releasePublishLease(jobId))
+                .onFailure().invoke(t -> LOG.warnf("job %s: publish lease not released (%s); it runs out", jobId, t.getMessage()))
+                .onFailure().recoverWithNull()
+                .subscribe().with(ignored -> {
+                });
     }
 
     static List<JobChunk> chunks(UUID jobId, UUID tenantId, String type, int total, int size) {

@@ -9,6 +9,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,7 +34,11 @@ public class OutcomeWriter {
     }
 
     @Incoming(Channels.RESULTS_IN)
-    public Uni<Void> write(List<RecordOutcome> batch) {
+    public Uni<Void> write(List<OutcomeBatch> messages) {
+        List<RecordOutcome> batch = new ArrayList<>();
+        for (OutcomeBatch message : messages) {
+            batch.addAll(message.outcomes());
+        }
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }

@@ -20,7 +20,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -31,8 +30,6 @@ import java.util.UUID;
 
 @ApplicationScoped
 public class JobService {
-
-    private static final Logger LOG = Logger.getLogger(JobService.class);
 
     private final JobStore store;
     private final JobRepository jobs;
@@ -65,8 +62,9 @@ public class JobService {
     }
 
     /**
-     * Validates, stores the job as {@code accepted} and puts it on Kafka. If Kafka does not take it now, the job is
-     * still accepted: the outbox sweep publishes it later.
+     * Validates, stores the job as {@code accepted}, hands its chunks to the Kafka producer and answers without
+     * waiting for the broker: the stored job is the outbox, so a send that fails (or a crash before it) is published
+     * again by the sweep.
      */
     public Uni<Submitted> submit(UUID tenantId, SubmitJobRequest request, String idempotencyKey) {
         return submit(tenantId, request, idempotencyKey, null, "jobs");
@@ -129,11 +127,8 @@ public class JobService {
     private Uni<JobStatus> store(JobStore.NewJob job, IdempotencyStore.Claim claim) {
         UUID tenantId = job.tenantId();
         return store.insert(job, claim)
-                .call(created -> publisher.publish(job.id(), tenantId, job.type(), job.indexes().length)
-                        .onFailure().invoke(t -> LOG.warnf("job %s stored but not yet on Kafka (%s); the sweep will publish it",
-                                job.id(), t.getMessage()))
-                        .onFailure().recoverWithUni(() -> store.releasePublishLease(job.id()))
-                        .onFailure().recoverWithNull())
+                // the chunks go to the producer now; the answer does not wait for the broker (the outbox has the job)
+                .invoke(stored -> publisher.publishDetached(job.id(), tenantId, job.type(), job.indexes().length))
                 .map(stored -> {
                     OffsetDateTime created = stored.createdAt();
                     metrics.counter("batchwire.jobs.submitted", "type", job.type()).increment();

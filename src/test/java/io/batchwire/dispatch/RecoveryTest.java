@@ -95,9 +95,12 @@ class RecoveryTest {
         try (var producer = new KafkaProducer<String, String>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new StringSerializer())) {
-            // a late duplicate that disagrees with the stored outcome, and an exact copy of one
+            // a late duplicate that disagrees with the stored outcome, and an exact copy of one, as single outcomes
+            // (what replicas before batching wrote) and as a batch
             producer.send(new ProducerRecord<>(topic, id, outcome(id, 0, "failed", 500))).get();
             producer.send(new ProducerRecord<>(topic, id, outcome(id, 1, "succeeded", 200))).get();
+            producer.send(new ProducerRecord<>(topic, id, "[" + outcome(id, 0, "failed", 503) + ","
+                    + outcome(id, 1, "succeeded", 201) + "]")).get();
             last = producer.send(new ProducerRecord<>(topic, id, outcome(id, 1, "failed", 404))).get();
         }
         // wait until the status consumer has read (and committed) past the duplicates
