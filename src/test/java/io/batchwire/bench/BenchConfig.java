@@ -17,16 +17,20 @@ import java.util.Set;
  * @param latency upstream latency: {@code 100} (fixed ms), {@code uniform:50-150} or {@code exp:100} (mean ms)
  * @param timeout how long to wait for every job to end; by default 5x the ideal duration plus 2 minutes
  * @param backlogAt backlog mode: the queued-record counts at which heap and RSS are sampled
+ * @param probes throughput mode: how many of the jobs are submitted one at a time, after the burst of the others,
+ *               into the saturated pipeline (the "submit while saturated" latency)
+ * @param probeInterval time between those single submits
  */
 record BenchConfig(Mode mode, int jobs, int warmupJobs, int records, int submitters, String latency, double errorRate, int limit,
                    String heap, int maxAttempts, Duration timeout, Duration capacityTime, String db, Path outDir,
-                   Path jar, List<String> serviceArgs, List<Integer> backlogAt) {
+                   Path jar, List<String> serviceArgs, List<Integer> backlogAt,
+                   int probes, Duration probeInterval) {
 
     enum Mode { THROUGHPUT, BACKLOG }
 
     private static final Set<String> KEYS = Set.of("mode", "jobs", "records", "submitters", "latency", "error-rate",
             "limit", "heap", "max-attempts", "timeout", "capacity-seconds", "db", "out", "jar", "service-args",
-            "backlog-at", "warmup-jobs");
+            "backlog-at", "warmup-jobs", "probes", "probe-interval-ms");
 
     static BenchConfig fromSystemProperties() {
         Map<String, String> p = new HashMap<>();
@@ -73,7 +77,9 @@ record BenchConfig(Mode mode, int jobs, int warmupJobs, int records, int submitt
                 p.getOrDefault("heap", "512m"), integer(p, "max-attempts", 4), timeout,
                 Duration.ofMillis((long) (1000 * Double.parseDouble(p.getOrDefault("capacity-seconds", "3")))),
                 p.getOrDefault("db", "batchwire_bench"), Path.of(p.getOrDefault("out", "target/bench")),
-                Path.of(p.getOrDefault("jar", "target/quarkus-app/quarkus-run.jar")), serviceArgs, backlogAt);
+                Path.of(p.getOrDefault("jar", "target/quarkus-app/quarkus-run.jar")), serviceArgs, backlogAt,
+                Math.max(0, Math.min(Integer.parseInt(p.getOrDefault("probes", "10")), jobs - 1)),
+                Duration.ofMillis(integer(p, "probe-interval-ms", 250)));
     }
 
     long totalRecords() {

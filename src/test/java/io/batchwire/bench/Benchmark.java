@@ -65,6 +65,8 @@ import static io.batchwire.bench.Report.percentile;
  * <ul>
  *   <li>{@code bench.mode} [throughput] or backlog</li>
  *   <li>{@code bench.jobs} [100], {@code bench.records} per job [1000], {@code bench.submitters} concurrent clients [4]</li>
+ *   <li>{@code bench.probes} how many of the jobs are submitted one at a time into the saturated pipeline after the
+ *       burst of the others [10], {@code bench.probe-interval-ms} apart [250]</li>
  *   <li>{@code bench.warmup-jobs} jobs run and awaited before the measured ones, not counted [0: a cold service]</li>
  *   <li>{@code bench.latency} upstream latency: ms [100; backlog 1000], {@code uniform:50-150}, {@code exp:100}</li>
  *   <li>{@code bench.error-rate} share of upstream answers that are 503 [0]; {@code bench.max-attempts} [4]</li>
@@ -159,17 +161,27 @@ public final class Benchmark {
                 c.totalRecords(), c.timeout());
         capacity = capacity(mock, capacityConcurrency, c.capacityTime(), capacity);
 
-        log("Batchwire: submitting " + c.jobs() + " jobs x " + c.records() + " records from " + c.submitters() + " clients");
+        int burst = c.jobs() - c.probes();
+        log("Batchwire: submitting " + burst + " jobs x " + c.records() + " records from " + c.submitters() + " clients, then "
+                + c.probes() + " one at a time every " + c.probeInterval().toMillis() + " ms");
         long upstreamBefore = mock.requests();
         long busyBefore = mock.busyNanos();
         long errorsBefore = mock.errors();
         Cpu cpuBefore = Cpu.sample(service.pid(), broker.pid());
         long deadline = System.nanoTime() + c.timeout().toNanos();
         List<Submit> submits;
+        List<Submit> probes;
+        double probeUpstreamRate;
         Map<String, Done> done;
         List<Map<String, Object>> timeline;
         try (Timeline sampler = new Timeline(mock, service.pid())) {
-            submits = workload.submit(0, c.jobs());
+            submits = new ArrayList<>(workload.submit(0, burst));
+            long probeStart = System.nanoTime();
+            long probeRequests = mock.requests();
+            probes = workload.paced(burst, c.jobs(), c.probeInterval());
+            // the upstream's request rate while the probes ran: shows the pipeline was busy meanwhile
+            probeUpstreamRate = (mock.requests() - probeRequests) / Math.max(1e-9, (System.nanoTime() - probeStart) / 1e9);
+            submits.addAll(probes);
             log("submitted " + submits.stream().filter(s -> s.id() != null).count() + " jobs; waiting for them to complete");
             done = workload.await(submits.stream().filter(s -> s.id() != null).map(Submit::id).toList(), deadline);
             timeline = sampler.samples();
@@ -198,7 +210,11 @@ public final class Benchmark {
                 .put("jobs.final", done.size())
                 .put("jobs.not_completed", done.values().stream().filter(d -> !d.state().equals("completed")).count())
                 .put("wall_seconds", wall).put("records_per_second", perSecond);
-        submitLatency(report, submits);
+        submitLatency(report, "submit_ms", submits.subList(0, burst));
+        if (!probes.isEmpty()) {
+            submitLatency(report, "probe_submit_ms", probes);
+            report.put("probe_submit_ms.upstream_requests_per_second", probeUpstreamRate);
+        }
         report.put("completion_ms.p50", percentile(completion, 50)).put("completion_ms.p99", percentile(completion, 99))
                 .put("completion_ms.max", percentile(completion, 100));
         report.put("limit.records_per_second", limit.perSecond()).put("limit.requests", limit.requests())
@@ -224,7 +240,11 @@ public final class Benchmark {
                         meanInFlight, medianInFlight, c.limit()))
                 .row("records succeeded / not", f0(succeeded) + " / " + f0(records - succeeded)
                         + "   (upstream requests made: " + f0(upstreamRequests) + ")")
-                .row("submit latency p50 / p99 / max", submitRow(report))
+                .row("submit latency p50 / p99 / max", submitRow(report, "submit_ms") + ", a burst from "
+                        + c.submitters() + " clients")
+                .row("  while saturated", probes.isEmpty() ? "not measured (bench.probes=0)"
+                        : submitRow(report, "probe_submit_ms") + ", one at a time; upstream meanwhile "
+                        + f0(probeUpstreamRate) + " req/s")
                 .row("completion latency p50 / p99", f0(percentile(completion, 50)) + " / " + f0(percentile(completion, 99))
                         + " ms   (job created_at to finished_at)")
                 .row("service peak RSS (VmHWM)", f0(rss[0]) + " MiB   (now " + f0(rss[1]) + " MiB)")
@@ -271,13 +291,13 @@ public final class Benchmark {
         long refused = submits.stream().filter(s -> s.id() == null).count();
         report.put("ok", refused == 0).put("jobs.submitted", submits.size() - refused).put("jobs.submit_errors", refused)
                 .put("backlog", samples).put("service.peak_rss_mib", rss[0]);
-        submitLatency(report, submits);
+        submitLatency(report, "submit_ms", submits);
         Map<String, Object> firstLoaded = samples.get(1), lastLoaded = samples.getLast();
         double growth = (double) lastLoaded.get("heap_after_gc_mib") - (double) firstLoaded.get("heap_after_gc_mib");
         report.put("heap_growth_mib", growth);
         report.row("submitted", (submits.size() - refused) + " jobs x " + c.records() + " records"
                         + (refused > 0 ? "   (" + refused + " submits refused)" : ""))
-                .row("submit latency p50 / p99 / max", submitRow(report))
+                .row("submit latency p50 / p99 / max", submitRow(report, "submit_ms"))
                 .row("heap growth " + f0(((Number) firstLoaded.get("queued")).doubleValue()) + " -> "
                         + f0(((Number) lastLoaded.get("queued")).doubleValue()) + " queued",
                         String.format("%+.1f MiB", growth))
@@ -301,18 +321,18 @@ public final class Benchmark {
         return s;
     }
 
-    private static void submitLatency(Report report, List<Submit> submits) {
+    private static void submitLatency(Report report, String key, List<Submit> submits) {
         double[] ms = submits.stream().mapToDouble(s -> s.latencyNanos() / 1e6).toArray();
-        report.put("submit_ms.p50", percentile(ms, 50)).put("submit_ms.p99", percentile(ms, 99))
-                .put("submit_ms.max", percentile(ms, 100)).put("submit_ms.count", ms.length)
-                .put("submit_ms.each", Arrays.stream(ms).map(Math::round).toArray());
+        report.put(key + ".p50", percentile(ms, 50)).put(key + ".p99", percentile(ms, 99))
+                .put(key + ".max", percentile(ms, 100)).put(key + ".count", ms.length)
+                .put(key + ".each", Arrays.stream(ms).map(Math::round).toArray());
         submits.stream().filter(s -> s.error() != null).limit(3)
                 .forEach(s -> log("submit of job " + s.job() + " failed: " + s.error()));
     }
 
-    private static String submitRow(Report report) {
-        return f1((double) report.get("submit_ms.p50")) + " / " + f1((double) report.get("submit_ms.p99")) + " / "
-                + f1((double) report.get("submit_ms.max")) + " ms   (" + report.get("submit_ms.count") + " submits)";
+    private static String submitRow(Report report, String key) {
+        return f1((double) report.get(key + ".p50")) + " / " + f1((double) report.get(key + ".p99")) + " / "
+                + f1((double) report.get(key + ".max")) + " ms   (" + report.get(key + ".count") + " submits)";
     }
 
     private static void cpu(Report report, Cpu cpu) {
@@ -359,6 +379,8 @@ public final class Benchmark {
         m.put("max_attempts", c.maxAttempts());
         m.put("heap", c.heap());
         m.put("service_args", c.serviceArgs());
+        m.put("probes", c.probes());
+        m.put("probe_interval_ms", c.probeInterval().toMillis());
         m.put("timeout_seconds", c.timeout().toSeconds());
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("java", Runtime.version().toString());

@@ -31,6 +31,9 @@ class BenchmarkSmokeIT {
         assertThat(json.path("jobs").path("not_completed").asLong()).isZero();
         assertThat(json.path("jobs").path("submit_errors").asLong()).isZero();
         assertThat(json.path("records_per_second").asDouble()).isPositive();
+        // of the 3 jobs, 2 are submitted one at a time after the first (the "while saturated" figure)
+        assertThat(json.path("submit_ms").path("count").asInt()).isEqualTo(1);
+        assertThat(json.path("probe_submit_ms").path("count").asInt()).isEqualTo(2);
         assertThat(json.path("limit").path("requests").asLong()).isEqualTo(150);
         assertThat(json.path("service").path("peak_rss_mib").asDouble()).isPositive();
     }

@@ -118,6 +118,26 @@ final class Workload {
         return sorted;
     }
 
+    /**
+     * Submits jobs {@code from..to-1} one at a time from one client, one every {@code interval} (or right after the
+     * previous answer, if that took longer): single submits into a busy pipeline, not a burst competing with itself.
+     */
+    List<Submit> paced(int from, int to, Duration interval) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        List<Submit> out = new ArrayList<>();
+        long next = System.nanoTime();
+        for (int job = from; job < to; job++) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(Duration.ofNanos(wait));
+            }
+            next = System.nanoTime() + interval.toNanos();
+            out.add(submitOne(http, job));
+        }
+        return out;
+    }
+
     private Submit submitOne(HttpClient http, int job) {
         StringBuilder body = new StringBuilder(records * 30 + 40).append("{\"type\":\"company\",\"records\":[");
         for (int i = 0; i < records; i++) {
