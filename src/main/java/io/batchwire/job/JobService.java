@@ -77,8 +77,11 @@ public class JobService {
     public Uni<Submitted> submit(UUID tenantId, SubmitJobRequest request, String idempotencyKey, UUID collectionId,
                                  String scope) {
         JobStore.NewJob job;
+        byte[] hash;
         try {
             IdempotencyStore.check(idempotencyKey);
+            // the request as sent (validate takes custom_id out of the records)
+            hash = idempotencyKey == null ? null : IdempotencyStore.hash(canonical(request));
             job = validate(tenantId, request, collectionId);
         } catch (ProblemException e) {
             return Uni.createFrom().failure(e);
@@ -86,7 +89,6 @@ public class JobService {
         if (idempotencyKey == null) {
             return store(job, null).map(status -> new Submitted(status, false));
         }
-        byte[] hash = IdempotencyStore.hash(canonical(request));
         return idempotency.claim(tenantId, scope, idempotencyKey, hash).chain(decision -> {
             if (decision.replayOf() != null) {
                 return status(tenantId, decision.replayOf()).map(status -> new Submitted(status, true));
@@ -250,7 +252,8 @@ public class JobService {
                 errors.add(new FieldError(at, "a record must be a JSON object"));
                 continue;
             }
-            ObjectNode input = ((ObjectNode) record).deepCopy();
+            // the request is ours alone: its records are changed in place, not copied
+            ObjectNode input = (ObjectNode) record;
             JsonNode customId = input.remove("custom_id");
             if (customId != null && !customId.isNull()) {
                 JsonLimits.checkStorable(customId, at + ".custom_id", errors);

@@ -65,33 +65,47 @@ public class JobStore {
 
     /**
      * Stores the job as {@code accepted} with all its records, atomically, if the tenant's plan admits it, and
-     * completes the request's idempotency key in the same transaction.
+     * completes the request's idempotency key in the same transaction. The plan's per-job size check, the job and its
+     * records are one statement (one round trip: under load every round trip waits its turn on a busy event loop and
+     * a busy database); the concurrent limits follow, last, so the tenant's lock is held only for them and the commit.
      */
     public Uni<Stored> insert(NewJob job, IdempotencyStore.Claim claim) {
         int n = job.indexes().length;
-        return pool.withTransaction(conn -> quota.plan(conn, job.tenantId(), n)
-                .chain(admitted -> {
-                    Integer timeout = job.timeoutSeconds() != null ? job.timeoutSeconds() : admitted.defaultTimeoutSeconds();
-                    return conn.preparedQuery("""
-                                    INSERT INTO jobs (id, tenant_id, type, state, total_records, metadata, timeout_seconds, deadline_at,
-                                                      dispatch_claimed_until, webhook_url, result_url, format, collection_id)
-                                    VALUES ($1, $2, $3, 'accepted', $4, $5::text::jsonb, $6::int, now() + make_interval(secs => $6::int),
-                                            now() + make_interval(secs => $7), $8, $9, $10, $11)
-                                    RETURNING created_at""")
-                            .execute(Tuple.of(job.id(), job.tenantId(), job.type(), n, job.metadataJson(), timeout)
-                                    .addDouble((double) PUBLISH_LEASE.toSeconds())
-                                    .addString(job.webhookUrl()).addString(job.resultUrl()).addString(job.format())
-                                    .addUUID(job.collectionId()))
-                            .map(rows -> new Stored(rows.iterator().next().getOffsetDateTime("created_at"), timeout));
-                })
-                .call(stored -> conn.preparedQuery("""
-                                INSERT INTO job_records (job_id, idx, custom_id, input)
-                                SELECT $1, t.idx, t.custom_id, t.input::jsonb
-                                FROM unnest($2::int[], $3::text[], $4::text[]) AS t(idx, custom_id, input)""")
-                        .execute(Tuple.of(job.id(), job.indexes(), job.customIds(), job.inputs())))
-                // the limits last: the tenant's lock is held only for the check and the commit, not the inserts
-                .call(stored -> quota.admit(conn, job.tenantId(), n, job.id()))
-                .call(stored -> idempotency.complete(conn, claim, job.id())));
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                                WITH plan AS (
+                                    SELECT p.max_records_per_job, p.default_timeout_seconds
+                                    FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = $2),
+                                job AS (
+                                    INSERT INTO jobs (id, tenant_id, type, state, total_records, metadata, timeout_seconds,
+                                                      deadline_at, dispatch_claimed_until, webhook_url, result_url, format,
+                                                      collection_id)
+                                    SELECT $1, $2, $3, 'accepted', $4, $5::text::jsonb, coalesce($6::int, plan.default_timeout_seconds),
+                                           now() + make_interval(secs => coalesce($6::int, plan.default_timeout_seconds)),
+                                           now() + make_interval(secs => $7), $8, $9, $10, $11
+                                    FROM plan WHERE plan.max_records_per_job >= $4
+                                    RETURNING created_at, timeout_seconds),
+                                records AS (
+                                    INSERT INTO job_records (job_id, idx, custom_id, input)
+                                    SELECT $1, t.idx, t.custom_id, t.input::jsonb
+                                    FROM job, unnest($12::int[], $13::text[], $14::text[]) AS t(idx, custom_id, input))
+                                SELECT created_at, timeout_seconds FROM job""")
+                        .execute(Tuple.of(job.id(), job.tenantId(), job.type(), n, job.metadataJson(), job.timeoutSeconds())
+                                .addDouble((double) PUBLISH_LEASE.toSeconds())
+                                .addString(job.webhookUrl()).addString(job.resultUrl()).addString(job.format())
+                                .addUUID(job.collectionId())
+                                .addArrayOfInteger(job.indexes()).addArrayOfString(job.customIds()).addArrayOfString(job.inputs()))
+                        .chain(rows -> rows.size() == 1
+                                ? Uni.createFrom().item(stored(rows.iterator().next()))
+                                // nothing stored: the plan refuses a job this large (plan() says how), or the tenant is gone
+                                : quota.plan(conn, job.tenantId(), n).map(admitted -> {
+                                    throw new IllegalStateException("tenant " + job.tenantId() + " could not store job " + job.id());
+                                }))
+                        .call(stored -> quota.admit(conn, job.tenantId(), n, job.id()))
+                        .call(stored -> idempotency.complete(conn, claim, job.id())));
+    }
+
+    private static Stored stored(Row row) {
+        return new Stored(row.getOffsetDateTime("created_at"), row.getInteger("timeout_seconds"));
     }
 
     /** Records the outbox step done: every chunk of the job is on Kafka. */
