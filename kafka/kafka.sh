@@ -150,6 +150,10 @@ default.replication.factor=1
 auto.create.topics.enable=false
 num.partitions=1
 
+# A status message holds outcomes with upstream bodies of up to 1 MiB (batchwire.upstreams.*.max-response-bytes):
+# take messages up to the producers' max.request.size, not just the default 1 MB.
+message.max.bytes=4194304
+
 # Fast consumer-group joins for development and tests.
 group.initial.rebalance.delay.ms=0
 EOF

@@ -1,7 +1,9 @@
 package io.batchwire.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.batchwire.dispatch.RecordOutcome;
 import io.batchwire.dispatch.RecordOutcome.RecordError;
@@ -31,12 +33,13 @@ public class UpstreamCaller {
 
     private static final int ERROR_BODY_CHARS = 500;
 
-    private final ObjectMapper json;
+    /** A body is JSON only if all of it is: {@code "" and more} is text, not the empty string. */
+    private final ObjectReader bodyReader;
     private final MeterRegistry metrics;
     private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public UpstreamCaller(ObjectMapper json, MeterRegistry metrics) {
-        this.json = json;
+        this.bodyReader = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.metrics = metrics;
     }
 
@@ -122,7 +125,7 @@ public class UpstreamCaller {
             return null;
         }
         try {
-            return json.readTree(body.getBytes());
+            return bodyReader.readTree(body.getBytes());
         } catch (Exception notJson) {
             return TextNode.valueOf(body.toString());
         }

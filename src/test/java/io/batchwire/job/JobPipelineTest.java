@@ -69,6 +69,23 @@ class JobPipelineTest {
     }
 
     @Test
+    void anOutcomeOverOneMegabyteStillReachesTheStatusStore() {
+        // 600,000 quote characters, not JSON: stored as a string, the outcome is 1.2 MB on the status topic, over
+        // Kafka's default message limit; the batch with it must neither fail nor hold back the small outcome
+        Api api = Api.newTenant();
+        String k = UUID.randomUUID().toString().substring(0, 8);
+        String id = api.submit("company", List.of(Map.of("domain", "text-600000"), Map.of("domain", "ok-big-" + k + ".com")));
+        JsonPath done = api.awaitFinal(id, Duration.ofSeconds(60));
+        assertThat(done.getString("state")).isEqualTo("completed");
+        assertThat(done.getInt("counts.succeeded")).isEqualTo(2);
+        String big = api.req().get("/v1/jobs/" + id + "/results/0").then().statusCode(200)
+                .extract().jsonPath().getString("result");
+        // the whole body, as text: a body that merely starts with a JSON value ("") is not taken for that value
+        assertThat(big).hasSize(600_000);
+        assertThat(big.chars().allMatch(c -> c == '"')).isTrue();
+    }
+
+    @Test
     void oneRecordByIndexOrCustomId() {
         Api api = Api.newTenant();
         String id = api.submit("company", List.of(Map.of("domain", "ok-one-a.com"),

@@ -131,7 +131,12 @@ public final class FakeUpstream {
                 if (ra != null) {
                     resp.putHeader("Retry-After", ra);
                 }
-                resp.end(code == 200 ? answer.encode() : "{\"error\":\"status " + code + "\"}")
+                // "text-<n>": a body of n quote characters, not JSON: stored as a string, it doubles in size when escaped
+                String text = key.startsWith("text-") ? "\"".repeat(Integer.parseInt(key.split("-")[1])) : null;
+                if (text != null) {
+                    resp.putHeader("Content-Type", "text/plain");
+                }
+                resp.end(text != null ? text : code == 200 ? answer.encode() : "{\"error\":\"status " + code + "\"}")
                         .onFailure(ignored -> { /* client gave up (timeout) */ });
             });
         });
