@@ -36,6 +36,15 @@ public interface DispatchConfig {
     @WithDefault("524288")
     int outcomeBatchBytes();
 
+    /**
+     * One outcome's largest size as JSON; a larger one is stored as failed ({@code response_too_large}) instead.
+     * Keep it under the producer's {@code max.request.size} and the status topic's {@code max.message.bytes} (4 MB
+     * here): a message the broker refuses would stop the dispatcher. An upstream body within
+     * {@code max-response-bytes} can still grow up to six times when escaped as a JSON string.
+     */
+    @WithDefault("4000000")
+    int outcomeMaxBytes();
+
     /** How long a gathered outcome may wait for others before its message goes out anyway. */
     @WithDefault("50ms")
     Duration outcomeLinger();

@@ -3,6 +3,7 @@ package io.batchwire.dispatch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchwire.job.JobStore;
+import io.batchwire.job.RecordState;
 import io.batchwire.upstream.PendingRecord;
 import io.batchwire.upstream.Upstream;
 import io.batchwire.upstream.UpstreamCaller;
@@ -210,7 +211,21 @@ public class JobDispatcher {
                 .replaceWithVoid();
     }
 
+    /** The outcome as JSON; one too large for the status topic becomes a failure that says so. */
     private byte[] serialize(RecordOutcome outcome) {
+        byte[] bytes = write(outcome);
+        if (bytes.length <= config.outcomeMaxBytes()) {
+            return bytes;
+        }
+        LOG.warnf("record %d of job %s: outcome of %d bytes is over batchwire.dispatch.outcome-max-bytes; stored as failed",
+                outcome.index(), outcome.jobId(), bytes.length);
+        return write(new RecordOutcome(outcome.jobId(), outcome.index(), RecordState.FAILED, outcome.statusCode(),
+                outcome.attempts(), outcome.startedAt(), outcome.durationMs(), null,
+                new RecordOutcome.RecordError("response_too_large", "the upstream response is " + bytes.length
+                        + " bytes as JSON, over the limit of " + config.outcomeMaxBytes())));
+    }
+
+    private byte[] write(RecordOutcome outcome) {
         try {
             return json.writeValueAsBytes(outcome);
         } catch (JsonProcessingException e) {

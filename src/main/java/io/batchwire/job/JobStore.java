@@ -11,6 +11,7 @@ import io.batchwire.upstream.PendingRecord;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,42 +67,51 @@ public class JobStore {
     /**
      * Stores the job as {@code accepted} with all its records, atomically, if the tenant's plan admits it, and
      * completes the request's idempotency key in the same transaction. The plan's per-job size check, the job and its
-     * records are one statement (one round trip: under load every round trip waits its turn on a busy event loop and
-     * a busy database); the concurrent limits follow, last, so the tenant's lock is held only for them and the commit.
+     * records are one statement; that statement, the tenant's lock and usage read ({@link Quota#usage}) and the
+     * idempotency update are sent at once, pipelined on the connection, and run in that order: a submit costs BEGIN,
+     * one round trip of statements and COMMIT, since under load every round trip waits its turn on a busy event loop
+     * and a busy database. The tenant's lock comes after the inserts, so it is held only for the usage read and the
+     * commit.
      */
     public Uni<Stored> insert(NewJob job, IdempotencyStore.Claim claim) {
         int n = job.indexes().length;
-        return pool.withTransaction(conn -> conn.preparedQuery("""
-                                WITH plan AS (
-                                    SELECT p.max_records_per_job, p.default_timeout_seconds
-                                    FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = $2),
-                                job AS (
-                                    INSERT INTO jobs (id, tenant_id, type, state, total_records, metadata, timeout_seconds,
-                                                      deadline_at, dispatch_claimed_until, webhook_url, result_url, format,
-                                                      collection_id)
-                                    SELECT $1, $2, $3, 'accepted', $4, $5::text::jsonb, coalesce($6::int, plan.default_timeout_seconds),
-                                           now() + make_interval(secs => coalesce($6::int, plan.default_timeout_seconds)),
-                                           now() + make_interval(secs => $7), $8, $9, $10, $11
-                                    FROM plan WHERE plan.max_records_per_job >= $4
-                                    RETURNING created_at, timeout_seconds),
-                                records AS (
-                                    INSERT INTO job_records (job_id, idx, custom_id, input)
-                                    SELECT $1, t.idx, t.custom_id, t.input::jsonb
-                                    FROM job, unnest($12::int[], $13::text[], $14::text[]) AS t(idx, custom_id, input))
-                                SELECT created_at, timeout_seconds FROM job""")
-                        .execute(Tuple.of(job.id(), job.tenantId(), job.type(), n, job.metadataJson(), job.timeoutSeconds())
-                                .addDouble((double) PUBLISH_LEASE.toSeconds())
-                                .addString(job.webhookUrl()).addString(job.resultUrl()).addString(job.format())
-                                .addUUID(job.collectionId())
-                                .addArrayOfInteger(job.indexes()).addArrayOfString(job.customIds()).addArrayOfString(job.inputs()))
-                        .chain(rows -> rows.size() == 1
-                                ? Uni.createFrom().item(stored(rows.iterator().next()))
-                                // nothing stored: the plan refuses a job this large (plan() says how), or the tenant is gone
-                                : quota.plan(conn, job.tenantId(), n).map(admitted -> {
-                                    throw new IllegalStateException("tenant " + job.tenantId() + " could not store job " + job.id());
-                                }))
-                        .call(stored -> quota.admit(conn, job.tenantId(), n, job.id()))
-                        .call(stored -> idempotency.complete(conn, claim, job.id())));
+        return pool.withTransaction(conn -> {
+            Uni<RowSet<Row>> inserted = conn.preparedQuery("""
+                            WITH plan AS (
+                                SELECT p.max_records_per_job, p.default_timeout_seconds
+                                FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = $2),
+                            job AS (
+                                INSERT INTO jobs (id, tenant_id, type, state, total_records, metadata, timeout_seconds,
+                                                  deadline_at, dispatch_claimed_until, webhook_url, result_url, format,
+                                                  collection_id)
+                                SELECT $1, $2, $3, 'accepted', $4, $5::text::jsonb, coalesce($6::int, plan.default_timeout_seconds),
+                                       now() + make_interval(secs => coalesce($6::int, plan.default_timeout_seconds)),
+                                       now() + make_interval(secs => $7), $8, $9, $10, $11
+                                FROM plan WHERE plan.max_records_per_job >= $4
+                                RETURNING created_at, timeout_seconds),
+                            records AS (
+                                INSERT INTO job_records (job_id, idx, custom_id, input)
+                                SELECT $1, t.idx, t.custom_id, t.input::jsonb
+                                FROM job, unnest($12::int[], $13::text[], $14::text[]) AS t(idx, custom_id, input))
+                            SELECT created_at, timeout_seconds FROM job""")
+                    .execute(Tuple.of(job.id(), job.tenantId(), job.type(), n, job.metadataJson(), job.timeoutSeconds())
+                            .addDouble((double) PUBLISH_LEASE.toSeconds())
+                            .addString(job.webhookUrl()).addString(job.resultUrl()).addString(job.format())
+                            .addUUID(job.collectionId())
+                            .addArrayOfInteger(job.indexes()).addArrayOfString(job.customIds()).addArrayOfString(job.inputs()));
+            Uni<Row> usage = quota.usage(conn, job.tenantId(), job.id());
+            Uni<Void> key = idempotency.complete(conn, claim, job.id());
+            return Uni.combine().all().unis(inserted, usage, key).asTuple().chain(done -> {
+                RowSet<Row> rows = done.getItem1();
+                if (rows.size() != 1) {
+                    // nothing stored: the plan refuses a job this large (plan() says how), or the tenant is gone
+                    return quota.plan(conn, job.tenantId(), n).map(admitted -> {
+                        throw new IllegalStateException("tenant " + job.tenantId() + " could not store job " + job.id());
+                    });
+                }
+                return quota.check(conn, job.tenantId(), n, done.getItem2()).replaceWith(stored(rows.iterator().next()));
+            });
+        });
     }
 
     private static Stored stored(Row row) {

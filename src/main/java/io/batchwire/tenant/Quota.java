@@ -3,6 +3,7 @@ package io.batchwire.tenant;
 import io.batchwire.api.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,47 +43,52 @@ public class Quota {
     }
 
     /**
-     * Checks the concurrent-job and queued-record limits for a job already written (uncommitted) in this
-     * transaction, as the last step before commit. The tenant row is locked ({@code FOR NO KEY UPDATE}, which does
-     * not conflict with the key-share locks the job rows' foreign keys take), and usage is read by a later statement,
-     * so with a snapshot taken after the lock: concurrent submits of one tenant are serialized only for these two
-     * statements and the commit, and none can exceed a limit. Fails with 429 (the transaction then rolls back).
+     * Reads the tenant's usage for the concurrent-job and queued-record limits, for a job written (uncommitted) in
+     * this transaction, as the last step before commit. The tenant row is locked ({@code FOR NO KEY UPDATE}, which
+     * does not conflict with the key-share locks the job rows' foreign keys take), and usage is read by the next
+     * statement, so with a snapshot taken after the lock: concurrent submits of one tenant are serialized only for
+     * these two statements and the commit, and none can exceed a limit. Both statements are sent at once
+     * (pipelined); the server runs a connection's statements in order, so the usage is still read after the lock.
+     * {@link #check} then decides.
      */
-    public Uni<Void> admit(SqlConnection conn, UUID tenantId, int records, UUID newJobId) {
-        return conn.preparedQuery("SELECT plan FROM tenants WHERE id = $1 FOR NO KEY UPDATE").execute(Tuple.of(tenantId))
-                .chain(locked -> conn.preparedQuery("""
-                                SELECT p.name, p.max_concurrent_jobs, p.max_queued_records,
-                                       count(j.id) AS active_jobs,
-                                       coalesce(sum(j.total_records - j.succeeded - j.failed - j.timed_out - j.cancelled), 0) AS queued
-                                FROM tenants t JOIN plans p ON p.name = t.plan
-                                LEFT JOIN jobs j ON j.tenant_id = t.id AND j.state IN ('accepted', 'processing') AND j.id <> $2
-                                WHERE t.id = $1
-                                GROUP BY p.name""")
-                        .execute(Tuple.of(tenantId, newJobId)))
-                .chain(rows -> {
-                    Row r = rows.iterator().next();
-                    String plan = r.getString("name");
-                    int maxJobs = r.getInteger("max_concurrent_jobs");
-                    int maxQueued = r.getInteger("max_queued_records");
-                    long active = r.getLong("active_jobs");
-                    long queued = r.getLong("queued");
-                    if (active + 1 > maxJobs) {
-                        return drainRate(conn, tenantId).map(rate -> {
-                            throw tooMany("concurrent_jobs", plan, maxJobs, active,
-                                    "plan '" + plan + "' allows " + maxJobs + " unfinished jobs at once and " + active + " are running",
-                                    retryAfterForJobs(rate, active, r));
-                        });
-                    }
-                    if (queued + records > maxQueued) {
-                        return drainRate(conn, tenantId).map(rate -> {
-                            throw tooMany("queued_records", plan, maxQueued, queued,
-                                    "plan '" + plan + "' allows " + maxQueued + " queued records; " + queued
-                                            + " are queued and this job adds " + records,
-                                    retryAfterSeconds(queued + records - maxQueued, rate));
-                        });
-                    }
-                    return Uni.createFrom().voidItem();
-                });
+    public Uni<Row> usage(SqlConnection conn, UUID tenantId, UUID newJobId) {
+        Uni<RowSet<Row>> lock = conn.preparedQuery("SELECT plan FROM tenants WHERE id = $1 FOR NO KEY UPDATE")
+                .execute(Tuple.of(tenantId));
+        Uni<RowSet<Row>> usage = conn.preparedQuery("""
+                        SELECT p.name, p.max_concurrent_jobs, p.max_queued_records,
+                               count(j.id) AS active_jobs,
+                               coalesce(sum(j.total_records - j.succeeded - j.failed - j.timed_out - j.cancelled), 0) AS queued
+                        FROM tenants t JOIN plans p ON p.name = t.plan
+                        LEFT JOIN jobs j ON j.tenant_id = t.id AND j.state IN ('accepted', 'processing') AND j.id <> $2
+                        WHERE t.id = $1
+                        GROUP BY p.name""")
+                .execute(Tuple.of(tenantId, newJobId));
+        return Uni.combine().all().unis(lock, usage).with((locked, rows) -> rows.iterator().next());
+    }
+
+    /** Fails with 429 (the transaction then rolls back) if {@code records} more would exceed a limit. */
+    public Uni<Void> check(SqlConnection conn, UUID tenantId, int records, Row usage) {
+        String plan = usage.getString("name");
+        int maxJobs = usage.getInteger("max_concurrent_jobs");
+        int maxQueued = usage.getInteger("max_queued_records");
+        long active = usage.getLong("active_jobs");
+        long queued = usage.getLong("queued");
+        if (active + 1 > maxJobs) {
+            return drainRate(conn, tenantId).map(rate -> {
+                throw tooMany("concurrent_jobs", plan, maxJobs, active,
+                        "plan '" + plan + "' allows " + maxJobs + " unfinished jobs at once and " + active + " are running",
+                        retryAfterForJobs(rate, active, usage));
+            });
+        }
+        if (queued + records > maxQueued) {
+            return drainRate(conn, tenantId).map(rate -> {
+                throw tooMany("queued_records", plan, maxQueued, queued,
+                        "plan '" + plan + "' allows " + maxQueued + " queued records; " + queued
+                                + " are queued and this job adds " + records,
+                        retryAfterSeconds(queued + records - maxQueued, rate));
+            });
+        }
+        return Uni.createFrom().voidItem();
     }
 
     /** Records per second this tenant's work has drained lately (active jobs, and jobs finished in 5 minutes). */

@@ -86,6 +86,25 @@ class JobPipelineTest {
     }
 
     @Test
+    void anOutcomeTooLargeForTheStatusTopicIsStoredAsFailedAndTheRestGoesOn() {
+        // 800,000 control characters: within the 1 MiB response limit, 4.8 MB once escaped as a JSON string
+        Api api = Api.newTenant();
+        String k = UUID.randomUUID().toString().substring(0, 8);
+        String id = api.submit("company", List.of(Map.of("domain", "ctrl-800000"), Map.of("domain", "ok-huge-" + k + ".com")));
+        JsonPath done = api.awaitFinal(id, Duration.ofSeconds(60));
+        assertThat(done.getString("state")).isEqualTo("completed");
+        assertThat(done.getInt("counts.succeeded")).isEqualTo(1);
+        assertThat(done.getInt("counts.failed")).isEqualTo(1);
+        api.req().get("/v1/jobs/" + id + "/results/0").then().statusCode(200)
+                .body("status", equalTo("failed"))
+                .body("status_code", equalTo(200))
+                .body("error.code", equalTo("response_too_large"));
+        // the dispatcher is still running: a later job completes
+        String next = api.submit("company", List.of(Map.of("domain", "ok-after-huge-" + k + ".com")));
+        assertThat(api.awaitFinal(next, Duration.ofSeconds(60)).getInt("counts.succeeded")).isOne();
+    }
+
+    @Test
     void oneRecordByIndexOrCustomId() {
         Api api = Api.newTenant();
         String id = api.submit("company", List.of(Map.of("domain", "ok-one-a.com"),

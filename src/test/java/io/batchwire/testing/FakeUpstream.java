@@ -131,8 +131,10 @@ public final class FakeUpstream {
                 if (ra != null) {
                     resp.putHeader("Retry-After", ra);
                 }
-                // "text-<n>": a body of n quote characters, not JSON: stored as a string, it doubles in size when escaped
-                String text = key.startsWith("text-") ? "\"".repeat(Integer.parseInt(key.split("-")[1])) : null;
+                // "text-<n>": a body of n quote characters, not JSON: stored as a string, it doubles in size when escaped;
+                // "ctrl-<n>": n control characters, six times their size when escaped (\u0001)
+                String text = key.startsWith("text-") ? "\"".repeat(Integer.parseInt(key.split("-")[1]))
+                        : key.startsWith("ctrl-") ? "\u0001".repeat(Integer.parseInt(key.split("-")[1])) : null;
                 if (text != null) {
                     resp.putHeader("Content-Type", "text/plain");
                 }
