@@ -34,9 +34,10 @@ import java.util.function.IntConsumer;
 
 /**
  * Takes job chunks from the jobs topic and sends their records to the upstreams; every outcome goes to the status
- * topic, gathered per chunk into small batches ({@link OutcomeBatcher}). Chunks wait in a {@link FairQueue} (per upstream, tenants taking turns) and start while their upstream has
- * a free chunk slot, so one job's slow tail never idles an upstream, a slow upstream never holds back a fast one,
- * and a small job of one tenant overtakes another tenant's backlog.
+ * topic, gathered per chunk into small batches ({@link OutcomeBatcher}). Chunks wait in a {@link FairQueue} (per
+ * upstream, tenants taking turns) and start while their upstream has a free chunk slot, so one job's slow tail never
+ * idles an upstream, a slow upstream never holds back a fast one, and a small job of one tenant overtakes another
+ * tenant's backlog.
  *
  * <p>A chunk is acknowledged (its offset may be committed) only once the broker has taken the outcome of every
  * record in it; after a crash or a rebalance it comes again and only its still-pending records are sent.

@@ -73,11 +73,7 @@ class JobPipelineTest {
         // 600,000 quote characters, not JSON: stored as a string, the outcome is 1.2 MB on the status topic, over
         // Kafka's default message limit; the batch with it must neither fail nor hold back the small outcome
         Api api = Api.newTenant();
-        String k = UUID.randomUUID().toString().substring(0, 8);
-        String id = api.submit("company", List.of(Map.of("domain", "text-600000"), Map.of("domain", "ok-big-" + k + ".com")));
-        JsonPath done = api.awaitFinal(id, Duration.ofSeconds(60));
-        assertThat(done.getString("state")).isEqualTo("completed");
-        assertThat(done.getInt("counts.succeeded")).isEqualTo(2);
+        String id = bigAndSmall(api, "text-600000", 2, 0);
         String big = api.req().get("/v1/jobs/" + id + "/results/0").then().statusCode(200)
                 .extract().jsonPath().getString("result");
         // the whole body, as text: a body that merely starts with a JSON value ("") is not taken for that value
@@ -89,19 +85,25 @@ class JobPipelineTest {
     void anOutcomeTooLargeForTheStatusTopicIsStoredAsFailedAndTheRestGoesOn() {
         // 800,000 control characters: within the 1 MiB response limit, 4.8 MB once escaped as a JSON string
         Api api = Api.newTenant();
-        String k = UUID.randomUUID().toString().substring(0, 8);
-        String id = api.submit("company", List.of(Map.of("domain", "ctrl-800000"), Map.of("domain", "ok-huge-" + k + ".com")));
-        JsonPath done = api.awaitFinal(id, Duration.ofSeconds(60));
-        assertThat(done.getString("state")).isEqualTo("completed");
-        assertThat(done.getInt("counts.succeeded")).isEqualTo(1);
-        assertThat(done.getInt("counts.failed")).isEqualTo(1);
+        String id = bigAndSmall(api, "ctrl-800000", 1, 1);
         api.req().get("/v1/jobs/" + id + "/results/0").then().statusCode(200)
                 .body("status", equalTo("failed"))
                 .body("status_code", equalTo(200))
                 .body("error.code", equalTo("response_too_large"));
         // the dispatcher is still running: a later job completes
-        String next = api.submit("company", List.of(Map.of("domain", "ok-after-huge-" + k + ".com")));
+        String next = api.submit("company", List.of(Map.of("domain", "ok-after-huge-" + UUID.randomUUID() + ".com")));
         assertThat(api.awaitFinal(next, Duration.ofSeconds(60)).getInt("counts.succeeded")).isOne();
+    }
+
+    /** Runs a job of the large answer {@code bigDomain} and an ordinary record to its end; checks its counts. */
+    private static String bigAndSmall(Api api, String bigDomain, int succeeded, int failed) {
+        String id = api.submit("company", List.of(Map.of("domain", bigDomain),
+                Map.of("domain", "ok-small-" + UUID.randomUUID() + ".com")));
+        JsonPath done = api.awaitFinal(id, Duration.ofSeconds(60));
+        assertThat(done.getString("state")).isEqualTo("completed");
+        assertThat(done.getInt("counts.succeeded")).isEqualTo(succeeded);
+        assertThat(done.getInt("counts.failed")).isEqualTo(failed);
+        return id;
     }
 
     @Test
