@@ -46,7 +46,7 @@ if [[ -z "${SKIP_BUILD:-}" || ! -f "$JAR" ]]; then
 fi
 
 say "starting Batchwire on http://127.0.0.1:$HTTP_PORT (demo profile; API key: demo-key). Ctrl-C to stop."
-exec "$JAVA" -Xmx512m -Dquarkus.profile=demo -Dquarkus.http.port="$HTTP_PORT" \
+exec "$JAVA" @"$ROOT/deploy/jvm.options" -Xmx512m -Dquarkus.profile=demo -Dquarkus.http.port="$HTTP_PORT" \
   -Dkafka.bootstrap.servers="$BOOTSTRAP" \
   -Dquarkus.datasource.reactive.url="postgresql://$PGHOST:$PGPORT/batchwire" \
   -Dquarkus.datasource.jdbc.url="jdbc:postgresql://$PGHOST:$PGPORT/batchwire" \

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged service in a JVM of its own, in prod mode: {@code java -Xmx<heap> -D... -jar quarkus-run.jar},
+ * The packaged service in a JVM of its own, in prod mode: {@code java @deploy/jvm.options -Xmx<heap> -D... -jar quarkus-run.jar},
  * output to a log file. {@link #close} stops it (SIGTERM, then SIGKILL after 45 s).
  */
 final class ServiceProcess implements AutoCloseable {
@@ -41,7 +41,9 @@ final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " does not exist: build the service first (./mvnw package, or run the benchmark with ./mvnw -Pbench verify)");
         }
         int port = Infra.freePort();
-        List<String> cmd = new ArrayList<>(List.of(javaTool("java").toString(), "-Xmx" + heap));
+        // the service's own JVM flags, as the image and the quickstart run it
+        List<String> cmd = new ArrayList<>(List.of(javaTool("java").toString(),
+                "@" + Path.of("deploy", "jvm.options").toAbsolutePath(), "-Xmx" + heap));
         cmd.add("-Dquarkus.http.host=127.0.0.1");
         cmd.add("-Dquarkus.http.port=" + port);
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
