@@ -33,7 +33,7 @@ class RecoveryTest {
     void jobStoredButNeverPublishedIsProcessedByTheSweep() {
         Api api = Api.newTenant();
         String k = UUID.randomUUID().toString().substring(0, 8);
-        UUID id = strandedJob(api, "company", 5, i -> "ok-stranded-" + k + "-" + i);
+        UUID id = releaseToSweep(strandedJob(api, "company", 5, i -> "ok-stranded-" + k + "-" + i));
 
         JsonPath job = api.awaitFinal(id.toString(), Duration.ofSeconds(60));
         assertThat(job.getString("state")).isEqualTo("completed");
@@ -54,6 +54,7 @@ class RecoveryTest {
                 UPDATE job_records SET status = 'succeeded', status_code = 200, attempts = 1, completed_at = now(),
                     seq = idx + 1, result = '{"earlier": true}' WHERE job_id = ? AND idx < 4""", id);
         Db.exec("UPDATE jobs SET succeeded = 4, result_seq = 4, state = 'processing', started_at = now() WHERE id = ?", id);
+        releaseToSweep(id);
 
         JsonPath job = api.awaitFinal(id.toString(), Duration.ofSeconds(60));
         assertThat(job.getString("state")).isEqualTo("completed");
@@ -68,7 +69,7 @@ class RecoveryTest {
     @Test
     void jobWhoseUpstreamIsGoneFailsAsAWholeWithExactCounts() {
         Api api = Api.newTenant();
-        UUID id = strandedJob(api, "retired-type", 3, i -> "x" + i);
+        UUID id = releaseToSweep(strandedJob(api, "retired-type", 3, i -> "x" + i));
 
         JsonPath job = api.awaitFinal(id.toString(), Duration.ofSeconds(60));
         assertThat(job.getString("state")).isEqualTo("failed");
@@ -128,16 +129,27 @@ class RecoveryTest {
                 + ",\"attempts\":1,\"started_at\":\"2026-01-01T00:00:00Z\",\"duration_ms\":5,\"result\":{\"dup\":true},\"error\":null}";
     }
 
-    /** A job as a crash right after the submit transaction leaves it: stored, accepted, not on Kafka. */
+    /**
+     * A job as a crash right after the submit transaction leaves it: stored, accepted, not on Kafka. It is written
+     * row by row, so it holds a publish lease (as a submitting replica does) that keeps the sweep away until the test
+     * has finished setting it up and calls {@link #releaseToSweep}; without it the sweep could publish a half-made job.
+     */
     private static UUID strandedJob(Api api, String type, int n, java.util.function.IntFunction<String> domain) {
         UUID id = UUID.randomUUID();
         Db.exec("""
-                INSERT INTO jobs (id, tenant_id, type, state, total_records, created_at)
-                VALUES (?, ?, ?, 'accepted', ?, now() - interval '1 minute')""", id, api.tenant().id(), type, n);
+                INSERT INTO jobs (id, tenant_id, type, state, total_records, created_at, dispatch_claimed_until)
+                VALUES (?, ?, ?, 'accepted', ?, now() - interval '1 minute', now() + interval '1 hour')""",
+                id, api.tenant().id(), type, n);
         for (int i = 0; i < n; i++) {
             Db.exec("INSERT INTO job_records (job_id, idx, input) VALUES (?, ?, ?::jsonb)", id, i,
                     "{\"domain\":\"" + domain.apply(i) + "\"}");
         }
+        return id;
+    }
+
+    /** The publish never happened and its lease ran out: the sweep may take the job now. */
+    private static UUID releaseToSweep(UUID id) {
+        Db.exec("UPDATE jobs SET dispatch_claimed_until = NULL WHERE id = ?", id);
         return id;
     }
 }
