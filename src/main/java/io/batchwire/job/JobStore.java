@@ -104,10 +104,7 @@ public class JobStore {
             return Uni.combine().all().unis(inserted, usage, key).asTuple().chain(done -> {
                 RowSet<Row> rows = done.getItem1();
                 if (rows.size() != 1) {
-                    // nothing stored: the plan refuses a job this large (plan() says how), or the tenant is gone
-                    return quota.plan(conn, job.tenantId(), n).map(admitted -> {
-                        throw new IllegalStateException("tenant " + job.tenantId() + " could not store job " + job.id());
-                    });
+                    return quota.refusal(conn, job.tenantId(), n);
                 }
                 return quota.check(conn, job.tenantId(), n, done.getItem2()).replaceWith(stored(rows.iterator().next()));
             });

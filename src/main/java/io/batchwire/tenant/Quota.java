@@ -12,24 +12,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** Enforces a tenant's plan inside the transaction that stores a new job: {@link #plan} first, {@link #admit} last. */
+/**
+ * Enforces a tenant's plan inside the transaction that stores a new job: the insert itself checks the plan's
+ * per-job record limit ({@link #refusal} says why it stored nothing), {@link #usage} and {@link #check} the
+ * concurrent limits last.
+ */
 @ApplicationScoped
 public class Quota {
 
-    /** What a plan allows a new job. */
-    public record Admitted(String plan, Integer defaultTimeoutSeconds) {
-    }
-
     /**
-     * The tenant's plan, read without a lock (before the job's rows are written): refuses a job over the plan's
-     * record limit (413) and gives the plan's default time limit.
+     * Why the plan let a new job's insert store nothing: 413 when the job is over the plan's per-job record limit,
+     * otherwise the tenant or its plan is gone. Always a failure.
      */
-    public Uni<Admitted> plan(SqlConnection conn, UUID tenantId, int records) {
+    public <T> Uni<T> refusal(SqlConnection conn, UUID tenantId, int records) {
         return conn.preparedQuery("""
-                        SELECT p.name, p.max_records_per_job, p.default_timeout_seconds
+                        SELECT p.name, p.max_records_per_job
                         FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = $1""")
                 .execute(Tuple.of(tenantId))
                 .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new IllegalStateException("tenant " + tenantId + " or its plan is gone");
+                    }
                     Row r = rows.iterator().next();
                     String plan = r.getString("name");
                     int maxRecords = r.getInteger("max_records_per_job");
@@ -38,7 +41,7 @@ public class Quota {
                                 "plan '" + plan + "' allows at most " + maxRecords + " records per job; this one has " + records,
                                 "records", null, Map.of("plan", plan, "limit", maxRecords, "records", records), Map.of());
                     }
-                    return new Admitted(plan, r.getInteger("default_timeout_seconds"));
+                    throw new IllegalStateException("plan '" + plan + "' admits " + records + " records, yet nothing was stored");
                 });
     }
 

@@ -20,9 +20,12 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -120,22 +123,34 @@ final class Workload {
 
     /**
      * Submits jobs {@code from..to-1} one at a time from one client, one every {@code interval} (or right after the
-     * previous answer, if that took longer): single submits into a busy pipeline, not a burst competing with itself.
+     * previous answer, if that took longer: a fixed-rate schedule on one thread never overlaps): single submits into
+     * a busy pipeline, not a burst competing with itself.
      */
-    List<Submit> paced(int from, int to, Duration interval) throws InterruptedException {
+    List<Submit> paced(int from, int to, Duration interval) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        List<Submit> out = new ArrayList<>();
-        long next = System.nanoTime();
-        for (int job = from; job < to; job++) {
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(Duration.ofNanos(wait));
-            }
-            next = System.nanoTime() + interval.toNanos();
-            out.add(submitOne(http, job));
+        List<Submit> out = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger next = new AtomicInteger(from);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            timer.scheduleAtFixedRate(() -> {
+                int job = next.getAndIncrement();
+                if (job >= to) {
+                    done.complete(null);
+                    return;
+                }
+                try {
+                    out.add(submitOne(http, job));
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e); // a failing task would silently end the schedule
+                }
+            }, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+            done.get();
+        } finally {
+            timer.shutdownNow();
         }
-        return out;
+        return new ArrayList<>(out);
     }
 
     private Submit submitOne(HttpClient http, int job) {
