@@ -84,6 +84,8 @@ class RunRetentionTest {
                         .body("type", equalTo("https://batchwire.dev/problems/run-expired")));
         c.api().req().get(base + "/jobs").then().statusCode(410);
         c.api().req().get("/v1/jobs/" + old).then().statusCode(410);
+        assertThat(Db.count("SELECT count(*) FROM job_records WHERE job_id = ?::uuid", old)).isZero();
+        assertThat(Db.count("SELECT count(*) FROM job_records WHERE job_id = ?::uuid", fresh)).isEqualTo(2);
         c.api().req().get("/v1/collections/" + cid + "/runs").then().statusCode(200)
                 .body("items.run_id", org.hamcrest.Matchers.contains(fresh));
         // another tenant learns nothing

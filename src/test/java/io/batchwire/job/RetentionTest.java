@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -33,6 +34,7 @@ class RetentionTest {
                 api.req().get("/v1/jobs/" + id).then().statusCode(410).contentType("application/problem+json")
                         .body("type", equalTo("https://batchwire.dev/problems/job-expired")));
         api.req().get("/v1/jobs/" + id + "/results").then().statusCode(410);
+        assertThat(Db.count("SELECT count(*) FROM job_records WHERE job_id = ?::uuid", id)).isZero();
         // another tenant learns nothing: still 404
         Api.newTenant().req().get("/v1/jobs/" + id).then().statusCode(404);
     }
