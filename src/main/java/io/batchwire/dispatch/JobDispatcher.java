@@ -65,13 +65,13 @@ public class JobDispatcher {
 
     public JobDispatcher(JobStore store, UpstreamRegistry upstreams, UpstreamCaller caller, JobStopWatch stops,
                          DispatchConfig config, MeterRegistry metrics, Vertx vertx, ObjectMapper json) {
-        this.vertx = vertx;
-        this.json = json;
         this.store = store;
         this.upstreams = upstreams;
         this.caller = caller;
         this.stops = stops;
         this.config = config;
+        this.vertx = vertx;
+        this.json = json;
         this.queue = new FairQueue(type -> upstreams.find(type)
                 .map(u -> config.chunksPerUpstream().orElse(Math.max(2, (u.config().concurrency() + config.chunkSize() - 1)
                         / config.chunkSize() + 2)))

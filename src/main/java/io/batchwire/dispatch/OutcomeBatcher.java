@@ -52,8 +52,7 @@ final class OutcomeBatcher {
             if (items.size() >= maxCount) {
                 full = take();
             } else if (timer == -1) {
-                long id = vertx.setTimer(lingerMs, this::lingered);
-                timer = id;
+                timer = vertx.setTimer(lingerMs, this::lingered);
             }
         }
         send(over);
