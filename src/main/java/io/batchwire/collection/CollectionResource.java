@@ -1,11 +1,9 @@
 package io.batchwire.collection;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.batchwire.api.NewestFirst;
 import io.batchwire.api.Ids;
 import io.batchwire.api.Page;
 import io.batchwire.api.Params;
-import io.batchwire.api.ProblemException;
 import io.batchwire.tenant.CurrentTenant;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -23,9 +21,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
-import java.time.OffsetDateTime;
-import java.util.List;
-import java.util.UUID;
 
 @Path("/v1/collections")
 @Tag(name = "Collections")

@@ -9,9 +9,10 @@ import io.batchwire.api.Ids;
 import io.batchwire.api.JsonLimits;
 import io.batchwire.api.Problem.FieldError;
 import io.batchwire.api.ProblemException;
-import io.batchwire.delivery.OutboundPolicy;
 import io.batchwire.idempotency.IdempotencyStore;
 import io.batchwire.job.JobLimitsConfig;
+import io.batchwire.job.JobValidator;
+import io.batchwire.outbound.OutboundPolicy;
 import io.batchwire.upstream.Upstream;
 import io.batchwire.upstream.UpstreamRegistry;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -21,7 +22,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,18 +41,20 @@ public class CollectionService {
     private final IdempotencyStore idempotency;
     private final UpstreamRegistry upstreams;
     private final JobLimitsConfig limits;
+    private final JobValidator records;
     private final CollectionsConfig config;
     private final OutboundPolicy outbound;
     private final ObjectMapper json;
 
     public CollectionService(CollectionRepository collections, CollectionStore store, IdempotencyStore idempotency,
-                             UpstreamRegistry upstreams, JobLimitsConfig limits, CollectionsConfig config,
+                             UpstreamRegistry upstreams, JobLimitsConfig limits, JobValidator records, CollectionsConfig config,
                              OutboundPolicy outbound, ObjectMapper json) {
         this.collections = collections;
         this.store = store;
         this.idempotency = idempotency;
         this.upstreams = upstreams;
         this.limits = limits;
+        this.records = records;
         this.config = config;
         this.outbound = outbound;
         this.json = json;
@@ -69,8 +71,11 @@ public class CollectionService {
     @WithSession
     public Uni<Created> create(UUID tenantId, CreateCollectionRequest request, String idempotencyKey) {
         CollectionStore.NewCollection c;
+        byte[] hash;
         try {
             IdempotencyStore.check(idempotencyKey);
+            // the request as sent (validate takes custom_id out of the requests)
+            hash = idempotencyKey == null ? null : IdempotencyStore.hash(canonical(request));
             c = validate(tenantId, request);
         } catch (ProblemException e) {
             return Uni.createFrom().failure(e);
@@ -78,7 +83,7 @@ public class CollectionService {
         if (idempotencyKey == null) {
             return store.insert(c, null).map(created -> new Created(view(c, created), false));
         }
-        return idempotency.claim(tenantId, SCOPE, idempotencyKey, IdempotencyStore.hash(canonical(request)))
+        return idempotency.claim(tenantId, SCOPE, idempotencyKey, hash)
                 .chain(decision -> {
                     if (decision.replayOf() != null) {
                         return replay(tenantId, decision.replayOf());
@@ -207,46 +212,8 @@ public class CollectionService {
             throw ProblemException.validation(errors);
         }
         String webhookUrl = outbound.checkGiven(request.webhookUrl(), "webhook_url");
-        int n = requests.size();
-        Integer[] indexes = new Integer[n];
-        String[] customIds = new String[n];
-        String[] inputs = new String[n];
-        Map<String, Integer> seen = new HashMap<>();
-        for (int i = 0; i < n && errors.size() < limits.maxReportedErrors(); i++) {
-            String at = "requests[" + i + "]";
-            JsonNode item = requests.get(i);
-            indexes[i] = i;
-            if (item == null || !item.isObject()) {
-                errors.add(new FieldError(at, "a request must be a JSON object {url, method, headers, body}"));
-                continue;
-            }
-            ObjectNode input = ((ObjectNode) item).deepCopy();
-            JsonNode customId = input.remove("custom_id");
-            if (customId != null && !customId.isNull()) {
-                if (!customId.isTextual() || customId.asText().isEmpty()
-                        || customId.asText().length() > limits.maxCustomIdLength()) {
-                    errors.add(new FieldError(at + ".custom_id",
-                            "'custom_id' must be a string of 1 to " + limits.maxCustomIdLength() + " characters"));
-                } else {
-                    JsonLimits.checkStorable(customId, at + ".custom_id", errors);
-                    Integer first = seen.putIfAbsent(customId.asText(), i);
-                    if (first != null) {
-                        errors.add(new FieldError(at + ".custom_id", "custom_id '" + customId.asText()
-                                + "' is already used by requests[" + first + "]; custom_id must be unique in the collection"));
-                    }
-                    customIds[i] = customId.asText();
-                }
-            }
-            JsonLimits.checkStorable(input, at, errors);
-            http.validate(input, at, errors);
-            inputs[i] = input.toString();
-            if (inputs[i].length() > limits.maxRecordBytes()) {
-                errors.add(new FieldError(at, "a request is at most " + limits.maxRecordBytes() + " bytes"));
-            }
-        }
-        if (!errors.isEmpty()) {
-            throw ProblemException.validation(errors);
-        }
-        return new CollectionStore.NewCollection(Ids.uuid7(), tenantId, name, webhookUrl, indexes, customIds, inputs);
+        JobValidator.Records checked = records.records(http, requests, "requests", "request", "collection");
+        return new CollectionStore.NewCollection(Ids.uuid7(), tenantId, name, webhookUrl, checked.indexes(),
+                checked.customIds(), checked.inputs());
     }
 }

@@ -3,6 +3,7 @@ package io.batchwire.collection;
 import io.batchwire.api.ProblemException;
 import io.batchwire.idempotency.IdempotencyStore;
 import io.batchwire.job.RecordState;
+import io.batchwire.result.RecordView;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -114,6 +115,15 @@ public class CollectionStore {
     public record Outcome(int recordIndex, String customId, String url, String method, RecordState status,
                           Integer statusCode, int attempts, OffsetDateTime startedAt, OffsetDateTime completedAt,
                           Long durationMs, String error, String result, Long seq) {
+
+        /**
+         * The request as the run shows it, under its index in the collection: with its body, or (in the listing,
+         * {@code resultLink} set) with a link to it.
+         */
+        public RecordView view(int requestIndex, String resultLink) {
+            return new RecordView(requestIndex, customId, url, method, RequestStatus.of(status).wire(), statusCode, attempts,
+                    startedAt, completedAt, durationMs, result, error, resultLink);
+        }
     }
 
     /** Maps a row selected with {@link #REQUEST_COLUMNS} (and {@code result} when {@code withResult}). */

@@ -1,5 +1,6 @@
 package io.batchwire.collection;
 
+import com.fasterxml.jackson.annotation.JsonView;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchwire.api.AfterKey;
@@ -8,6 +9,7 @@ import io.batchwire.api.NewestFirst;
 import io.batchwire.api.Page;
 import io.batchwire.api.Params;
 import io.batchwire.job.JobState;
+import io.batchwire.result.RecordView;
 import io.batchwire.result.ResultQuery;
 import io.batchwire.tenant.CurrentTenant;
 import io.smallrye.mutiny.Uni;
@@ -92,7 +94,8 @@ public class RunResource {
             description = "order_by=index (default) or completed_at (the order outcomes were stored: following cursor_next "
                     + "never skips or repeats a request while the run progresses); status_filter: comma-separated pending, "
                     + "completed, failed, timeout, cancelled; since_completed_at: only outcomes stored at or after it.")
-    public Uni<Page<RunRequestView>> requests(@PathParam("cid") String cid, @PathParam("runId") String runId,
+    @JsonView(RecordView.Listing.class)
+    public Uni<Page<RecordView>> requests(@PathParam("cid") String cid, @PathParam("runId") String runId,
                                               @QueryParam("limit") String limit,
                                               @QueryParam("cursor") String cursor,
                                               @QueryParam("status_filter") String statusFilter,
@@ -114,7 +117,7 @@ public class RunResource {
     @Operation(summary = "One request of the run with its full response body",
             description = "key: the request's index in the collection, or its custom_id. 410 once the run's bodies are "
                     + "past their retention.")
-    public Uni<RunRequestResult> result(@PathParam("cid") String cid, @PathParam("runId") String runId,
+    public Uni<RecordView> result(@PathParam("cid") String cid, @PathParam("runId") String runId,
                                         @PathParam("key") String key) {
         return runs.result(tenant.id(), Ids.parse(cid, "collection"), Ids.parse(runId, "run"), key);
     }

@@ -10,6 +10,7 @@ import io.batchwire.job.JobService;
 import io.batchwire.job.JobState;
 import io.batchwire.job.JobStore;
 import io.batchwire.job.SubmitJobRequest;
+import io.batchwire.result.RecordView;
 import io.batchwire.result.ResultQuery;
 import io.batchwire.result.ResultStore;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -153,7 +154,7 @@ public class RunService {
     }
 
     /** A listed request and the key the next page continues after. */
-    public record Keyed(RunRequestView request, long key) {
+    public record Keyed(RecordView request, long key) {
     }
 
     /**
@@ -168,7 +169,8 @@ public class RunService {
             String link = RunView.of(run).link();
             return results.page(query, after, CollectionStore.REQUEST_COLUMNS, row -> {
                 CollectionStore.Outcome o = CollectionStore.outcome(row, false);
-                return new Keyed(RunRequestView.of(o, origin.requestIndex(o.recordIndex()), link),
+                int index = origin.requestIndex(o.recordIndex());
+                return new Keyed(o.view(index, link + "/jobs/" + index + "/result"),
                         bySeq ? o.seq() : o.recordIndex());
             });
         });
@@ -179,7 +181,7 @@ public class RunService {
      * 410 once the run's bodies are past their retention (the listing still has its metadata).
      */
     @WithSession
-    public Uni<RunRequestResult> result(UUID tenantId, UUID collectionId, UUID runId, String key) {
+    public Uni<RecordView> result(UUID tenantId, UUID collectionId, UUID runId, String key) {
         return find(tenantId, collectionId, runId).chain(run -> {
             RunOrigin origin = RunOrigin.parse(run.metadata);
             Integer recordIndex = key.matches("\\d{1,9}") ? origin.recordIndex(Integer.parseInt(key)) : null;
@@ -196,7 +198,7 @@ public class RunService {
                                             + RunView.of(run).jobsLink(),
                                     null, null, Map.of("bodies_removed_at", run.bodiesPurgedAt.toString()), Map.of());
                         }
-                        return RunRequestResult.of(o, origin.requestIndex(o.recordIndex()));
+                        return o.view(origin.requestIndex(o.recordIndex()), null);
                     });
         });
     }

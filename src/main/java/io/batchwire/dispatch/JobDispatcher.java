@@ -4,7 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchwire.job.JobStore;
 import io.batchwire.job.RecordState;
-import io.batchwire.upstream.PendingRecord;
+import io.batchwire.messaging.Channels;
+import io.batchwire.upstream.CallResult;
 import io.batchwire.upstream.Upstream;
 import io.batchwire.upstream.UpstreamCaller;
 import io.batchwire.upstream.UpstreamRegistry;
@@ -47,7 +48,8 @@ public class JobDispatcher {
 
     private static final Logger LOG = Logger.getLogger(JobDispatcher.class);
 
-    private final JobStore store;
+    private final JobStore jobs;
+    private final ChunkStore chunks;
     private final UpstreamRegistry upstreams;
     private final UpstreamCaller caller;
     private final JobStopWatch stops;
@@ -63,9 +65,10 @@ public class JobDispatcher {
     private volatile MultiEmitter<? super Message<byte[]>> out;
     private final AtomicInteger requested = new AtomicInteger();
 
-    public JobDispatcher(JobStore store, UpstreamRegistry upstreams, UpstreamCaller caller, JobStopWatch stops,
-                         DispatchConfig config, MeterRegistry metrics, Vertx vertx, ObjectMapper json) {
-        this.store = store;
+    public JobDispatcher(JobStore jobs, ChunkStore chunks, UpstreamRegistry upstreams, UpstreamCaller caller,
+                         JobStopWatch stops, DispatchConfig config, MeterRegistry metrics, Vertx vertx, ObjectMapper json) {
+        this.jobs = jobs;
+        this.chunks = chunks;
         this.upstreams = upstreams;
         this.caller = caller;
         this.stops = stops;
@@ -148,13 +151,13 @@ public class JobDispatcher {
         Uni<Void> work;
         if (upstream == null) {
             // the job's type is no longer configured: the job as a whole cannot run
-            work = store.endEarly(chunk.jobId(), null, JobStore.EarlyEnd.FAIL, "unknown_upstream",
+            work = jobs.endEarly(chunk.jobId(), null, JobStore.EarlyEnd.FAIL, "unknown_upstream",
                             "no upstream is configured for type '" + chunk.type() + "'")
                     .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10)
                     .chain(ignored -> Uni.createFrom().completionStage(message.ack()));
         } else {
             stops.watch(chunk.jobId());
-            work = store.startChunk(chunk)
+            work = chunks.start(chunk)
                     .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10)
                     .chain(pending -> send(message, upstream, pending))
                     .eventually(() -> stops.unwatch(chunk.jobId()));
@@ -194,14 +197,14 @@ public class JobDispatcher {
                         settled.accept(1);
                         return Uni.createFrom().voidItem();
                     }
-                    return caller.call(upstream, record, () -> stops.isStopped(record.jobId()))
+                    return caller.call(upstream, record.input(), () -> stops.isStopped(record.jobId()))
                             .eventually(() -> sending.remove(sendingKey))
-                            .invoke(outcome -> {
-                                if (outcome == null) {
+                            .invoke(result -> {
+                                if (result == null) {
                                     settled.accept(1);
                                 } else {
                                     unacked.incrementAndGet();
-                                    batcher.add(serialize(outcome));
+                                    batcher.add(serialize(outcome(record, result)));
                                 }
                             })
                             .replaceWithVoid();
@@ -210,6 +213,19 @@ public class JobDispatcher {
                 .collect().last()
                 .eventually(batcher::flush)
                 .replaceWithVoid();
+    }
+
+    /** The record's outcome: what its calls ended with. */
+    static RecordOutcome outcome(PendingRecord record, CallResult r) {
+        RecordState state = switch (r.kind()) {
+            case SUCCEEDED -> RecordState.SUCCEEDED;
+            case FAILED -> RecordState.FAILED;
+            case TIMED_OUT -> RecordState.TIMED_OUT;
+        };
+        RecordOutcome.RecordError error = r.errorCode() == null ? null
+                : new RecordOutcome.RecordError(r.errorCode(), r.errorMessage());
+        return new RecordOutcome(record.jobId(), record.index(), state, r.statusCode(), r.attempts(), r.startedAt(),
+                r.durationMs(), r.body(), error);
     }
 
     /** The outcome as JSON; one too large for the status topic becomes a failure that says so. */

@@ -1,9 +1,10 @@
 package io.batchwire.dispatch;
 
-import io.batchwire.job.JobStore;
+import io.batchwire.job.JobPipeline;
+import io.batchwire.messaging.Channels;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -17,20 +18,23 @@ import java.util.UUID;
 /**
  * Puts a stored job on the jobs topic as chunks, waits for the broker to take every one, then marks the job
  * dispatched (the outbox step). If any send fails, the job stays undispatched and the sweep publishes it again.
+ * It is the job service's {@link JobPipeline}: new jobs are started here, and stops go to the {@link JobStopWatch}.
  */
 @ApplicationScoped
-public class JobPublisher {
+public class JobPublisher implements JobPipeline {
 
     private static final Logger LOG = Logger.getLogger(JobPublisher.class);
 
     private final MutinyEmitter<JobChunk> emitter;
-    private final JobStore store;
+    private final OutboxStore store;
+    private final JobStopWatch stops;
     private final DispatchConfig config;
 
     public JobPublisher(@Channel(Channels.JOBS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-                        MutinyEmitter<JobChunk> emitter, JobStore store, DispatchConfig config) {
+                        MutinyEmitter<JobChunk> emitter, OutboxStore store, JobStopWatch stops, DispatchConfig config) {
         this.emitter = emitter;
         this.store = store;
+        this.stops = stops;
         this.config = config;
     }
 
@@ -49,7 +53,8 @@ public class JobPublisher {
      * Publishes a just-stored job without anyone waiting: if the broker does not take it, the submitting replica's
      * publish lease is released so that the outbox sweep publishes it soon.
      */
-    public void publishDetached(UUID jobId, UUID tenantId, String type, int totalRecords) {
+    @Override
+    public void start(UUID jobId, UUID tenantId, String type, int totalRecords) {
         publish(jobId, tenantId, type, totalRecords)
                 .onFailure().invoke(t -> LOG.warnf("job %s stored but not yet on Kafka (%s); the sweep will publish it",
                         jobId, t.getMessage()))
@@ -58,6 +63,11 @@ public class JobPublisher {
                 .onFailure().recoverWithNull()
                 .subscribe().with(ignored -> {
                 });
+    }
+
+    @Override
+    public void stop(UUID jobId) {
+        stops.stopNow(jobId);
     }
 
     static List<JobChunk> chunks(UUID jobId, UUID tenantId, String type, int total, int size) {

@@ -51,7 +51,7 @@ public class JobStopWatch {
         }
     }
 
-    @Scheduled(every = "${batchwire.dispatch.stop-check-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(every = "${batchwire.dispatch.stop-check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> poll() {
         if (watched.isEmpty()) {

@@ -1,6 +1,5 @@
 package io.batchwire.dispatch;
 
-import io.batchwire.job.JobStore;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -18,17 +17,17 @@ public class OutboxSweep {
 
     private static final Logger LOG = Logger.getLogger(OutboxSweep.class);
 
-    private final JobStore store;
+    private final OutboxStore store;
     private final JobPublisher publisher;
     private final DispatchConfig config;
 
-    public OutboxSweep(JobStore store, JobPublisher publisher, DispatchConfig config) {
+    public OutboxSweep(OutboxStore store, JobPublisher publisher, DispatchConfig config) {
         this.store = store;
         this.publisher = publisher;
         this.config = config;
     }
 
-    @Scheduled(every = "${batchwire.dispatch.recovery-interval:5s}", delayed = "${batchwire.dispatch.recovery-interval:5s}",
+    @Scheduled(every = "${batchwire.dispatch.recovery-interval}", delayed = "${batchwire.dispatch.recovery-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {

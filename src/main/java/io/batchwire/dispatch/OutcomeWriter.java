@@ -1,6 +1,6 @@
 package io.batchwire.dispatch;
 
-import io.batchwire.job.JobStore;
+import io.batchwire.messaging.Channels;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -21,11 +21,11 @@ public class OutcomeWriter {
 
     private static final Logger LOG = Logger.getLogger(OutcomeWriter.class);
 
-    private final JobStore store;
+    private final OutcomeStore store;
     private final Counter stored;
     private final Counter finished;
 
-    public OutcomeWriter(JobStore store, MeterRegistry metrics) {
+    public OutcomeWriter(OutcomeStore store, MeterRegistry metrics) {
         this.store = store;
         this.stored = Counter.builder("batchwire.outcomes.received").description("record outcomes read from the status topic")
                 .register(metrics);
@@ -42,7 +42,7 @@ public class OutcomeWriter {
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return store.storeOutcomes(batch)
+        return store.store(batch)
                 // deadlocks and serialization failures can happen during a rebalance: try again
                 .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).atMost(20)
                 .invoke(done -> {

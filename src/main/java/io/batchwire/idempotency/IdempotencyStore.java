@@ -29,6 +29,29 @@ public class IdempotencyStore {
     static final Duration TTL = Duration.ofHours(24);
     static final Duration STALE_CLAIM = Duration.ofSeconds(60);
 
+    /**
+     * Claims a key: a new one, one whose earlier use expired, or a stale claim of a crashed replica. {@code $5}: the
+     * key's life (seconds), {@code $6}: when a claim is stale.
+     */
+    private static final String CLAIM = """
+            INSERT INTO idempotency_keys AS k (tenant_id, scope, key, request_hash, state, expires_at)
+            VALUES ($1, $2, $3, $4, %1$s, now() + make_interval(secs => $5))
+            ON CONFLICT (tenant_id, scope, key) DO UPDATE
+                SET request_hash = EXCLUDED.request_hash, state = %1$s, resource_id = NULL,
+                    created_at = now(), expires_at = EXCLUDED.expires_at
+                WHERE k.expires_at < now()
+                   OR (k.state = %1$s AND k.created_at < now() - make_interval(secs => $6))
+            RETURNING 1""".formatted(IdempotencyTransitions.sql(IdempotencyTransitions.INITIAL));
+
+    private static final String COMPLETE = """
+            UPDATE idempotency_keys SET state = %s, resource_id = $4
+            WHERE tenant_id = $1 AND scope = $2 AND key = $3 AND state IN (%s)""".formatted(
+            IdempotencyTransitions.sql(IdempotencyKeyState.DONE), IdempotencyTransitions.sqlMayComplete());
+
+    private static final String RELEASE = """
+            DELETE FROM idempotency_keys WHERE tenant_id = $1 AND scope = $2 AND key = $3 AND state = %s"""
+            .formatted(IdempotencyTransitions.sql(IdempotencyKeyState.IN_FLIGHT));
+
     private final Pool pool;
 
     public IdempotencyStore(Pool pool) {
@@ -54,15 +77,7 @@ public class IdempotencyStore {
      * another body is 422, and a request still in flight is 409 with {@code Retry-After}.
      */
     public Uni<Decision> claim(UUID tenantId, String scope, String key, byte[] requestHash) {
-        return pool.preparedQuery("""
-                        INSERT INTO idempotency_keys AS k (tenant_id, scope, key, request_hash, state, expires_at)
-                        VALUES ($1, $2, $3, $4, 'in_flight', now() + make_interval(secs => $5))
-                        ON CONFLICT (tenant_id, scope, key) DO UPDATE
-                            SET request_hash = EXCLUDED.request_hash, state = 'in_flight', resource_id = NULL,
-                                created_at = now(), expires_at = EXCLUDED.expires_at
-                            WHERE k.expires_at < now()
-                               OR (k.state = 'in_flight' AND k.created_at < now() - make_interval(secs => $6))
-                        RETURNING 1""")
+        return pool.preparedQuery(CLAIM)
                 .execute(Tuple.of(tenantId, scope, key, io.vertx.core.buffer.Buffer.buffer(requestHash),
                         (double) TTL.toSeconds(), (double) STALE_CLAIM.toSeconds()))
                 .chain(rows -> {
@@ -78,7 +93,7 @@ public class IdempotencyStore {
     }
 
     private static Decision decide(Row row, byte[] requestHash) {
-        if (!"done".equals(row.getString("state"))) {
+        if (!IdempotencyKeyState.DONE.wire().equals(row.getString("state"))) {
             throw new ProblemException(409, "idempotency-key-in-flight", "Request in progress",
                     "a request with this Idempotency-Key is still being processed; retry shortly",
                     "Idempotency-Key", null, null, Map.of("Retry-After", "1"));
@@ -96,9 +111,7 @@ public class IdempotencyStore {
         if (claim == null) {
             return Uni.createFrom().voidItem();
         }
-        return conn.preparedQuery("""
-                        UPDATE idempotency_keys SET state = 'done', resource_id = $4
-                        WHERE tenant_id = $1 AND scope = $2 AND key = $3""")
+        return conn.preparedQuery(COMPLETE)
                 .execute(Tuple.of(claim.tenantId(), claim.scope(), claim.key(), resourceId)).replaceWithVoid();
     }
 
@@ -107,8 +120,7 @@ public class IdempotencyStore {
         if (claim == null) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("""
-                        DELETE FROM idempotency_keys WHERE tenant_id = $1 AND scope = $2 AND key = $3 AND state = 'in_flight'""")
+        return pool.preparedQuery(RELEASE)
                 .execute(Tuple.of(claim.tenantId(), claim.scope(), claim.key())).replaceWithVoid();
     }
 

@@ -1,6 +1,5 @@
 package io.batchwire.job;
 
-import io.batchwire.dispatch.JobStopWatch;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -17,14 +16,14 @@ public class JobDeadlines {
     private static final Logger LOG = Logger.getLogger(JobDeadlines.class);
 
     private final JobStore store;
-    private final JobStopWatch stops;
+    private final JobPipeline pipeline;
 
-    public JobDeadlines(JobStore store, JobStopWatch stops) {
+    public JobDeadlines(JobStore store, JobPipeline pipeline) {
         this.store = store;
-        this.stops = stops;
+        this.pipeline = pipeline;
     }
 
-    @Scheduled(every = "${batchwire.jobs.deadline-check-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(every = "${batchwire.jobs.deadline-check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> endOverdue() {
         return store.overdue(100)
@@ -33,7 +32,7 @@ public class JobDeadlines {
                         .endEarly(id, null, JobStore.EarlyEnd.TIME_OUT, "job_timeout", "the job's time limit passed")
                         .invoke(ended -> {
                             if (ended != null && ended.ended()) {
-                                stops.stopNow(id);
+                                pipeline.stop(id);
                                 LOG.infof("job %s timed out", id);
                             }
                         }))

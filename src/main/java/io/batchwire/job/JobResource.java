@@ -1,7 +1,7 @@
 package io.batchwire.job;
 
-import io.batchwire.api.NewestFirst;
 import io.batchwire.api.Ids;
+import io.batchwire.api.NewestFirst;
 import io.batchwire.api.Page;
 import io.batchwire.api.Params;
 import io.batchwire.api.ProblemException;
@@ -31,10 +31,12 @@ public class JobResource {
     private static final String LIST_QUERY = "jobs";
 
     private final JobService jobs;
+    private final JobViews views;
     private final CurrentTenant tenant;
 
-    public JobResource(JobService jobs, CurrentTenant tenant) {
+    public JobResource(JobService jobs, JobViews views, CurrentTenant tenant) {
         this.jobs = jobs;
+        this.views = views;
         this.tenant = tenant;
     }
 
@@ -82,6 +84,6 @@ public class JobResource {
         NewestFirst.After after = NewestFirst.after(cursor, query);
         OffsetDateTime now = OffsetDateTime.now();
         return jobs.list(tenant.id(), filter, after.createdAt(), after.id(), size + 1)
-                .map(found -> NewestFirst.page(found, size, query, j -> j.createdAt, j -> j.id, j -> jobs.summary(j, now)));
+                .map(found -> NewestFirst.page(found, size, query, j -> j.createdAt, j -> j.id, j -> views.summary(j, now)));
     }
 }

@@ -3,39 +3,15 @@ package io.batchwire.job;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import java.util.EnumSet;
 import java.util.Locale;
-import java.util.Set;
 
-/**
- * Job states and the one table of allowed transitions. The store's conditional updates
- * ({@code WHERE state IN (...)}) mirror {@link #canMoveTo(JobState)}.
- */
+/** A job's state; which moves are allowed is {@link JobTransitions}'s to say. */
 public enum JobState {
     ACCEPTED, PROCESSING, COMPLETED, FAILED, CANCELLED;
 
-    private Set<JobState> next() {
-        return switch (this) {
-            case ACCEPTED -> EnumSet.of(PROCESSING, COMPLETED, FAILED, CANCELLED);
-            case PROCESSING -> EnumSet.of(COMPLETED, FAILED, CANCELLED);
-            case COMPLETED, FAILED, CANCELLED -> EnumSet.noneOf(JobState.class);
-        };
-    }
-
-    public boolean canMoveTo(JobState target) {
-        return next().contains(target);
-    }
-
-    /** Throws when the transition is not allowed. */
-    public JobState moveTo(JobState target) {
-        if (!canMoveTo(target)) {
-            throw new IllegalStateException("job state " + wire() + " cannot move to " + target.wire());
-        }
-        return target;
-    }
-
+    /** No move out of it: the job has ended. */
     public boolean isFinal() {
-        return next().isEmpty();
+        return JobTransitions.TABLE.isFinal(this);
     }
 
     @JsonValue
@@ -45,11 +21,6 @@ public enum JobState {
 
     @JsonCreator
     public static JobState fromWire(String value) {
-        for (JobState s : values()) {
-            if (s.wire().equals(value)) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("unknown job state: " + value);
+        return JobTransitions.TABLE.fromWire(value);
     }
 }

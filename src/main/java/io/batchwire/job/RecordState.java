@@ -5,17 +5,12 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Locale;
 
-/** Record states: {@code pending} until exactly one terminal outcome is stored. */
+/** A record's state: {@code pending} until exactly one terminal outcome is stored ({@link RecordTransitions}). */
 public enum RecordState {
     PENDING, SUCCEEDED, FAILED, TIMED_OUT, CANCELLED;
 
     public boolean isTerminal() {
-        return this != PENDING;
-    }
-
-    /** Only pending → terminal is allowed; a terminal record never changes again. */
-    public boolean canMoveTo(RecordState target) {
-        return this == PENDING && target.isTerminal();
+        return RecordTransitions.TABLE.isFinal(this);
     }
 
     @JsonValue
@@ -25,11 +20,6 @@ public enum RecordState {
 
     @JsonCreator
     public static RecordState fromWire(String value) {
-        for (RecordState s : values()) {
-            if (s.wire().equals(value)) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("unknown record state: " + value);
+        return RecordTransitions.TABLE.fromWire(value);
     }
 }

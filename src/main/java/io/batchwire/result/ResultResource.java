@@ -36,7 +36,7 @@ public class ResultResource {
 
     @GET
     @Operation(summary = "Per-record outcomes, cursor-paged; readable while the job runs")
-    public Uni<Page<RecordResult>> page(@PathParam("id") String id,
+    public Uni<Page<RecordView>> page(@PathParam("id") String id,
                                         @QueryParam("limit") String limit,
                                         @QueryParam("cursor") String cursor,
                                         @QueryParam("status_filter") String statusFilter,
@@ -55,7 +55,7 @@ public class ResultResource {
     @GET
     @Path("/{key}")
     @Operation(summary = "One record, by index or custom_id")
-    public Uni<RecordResult> one(@PathParam("id") String id, @PathParam("key") String key) {
+    public Uni<RecordView> one(@PathParam("id") String id, @PathParam("key") String key) {
         UUID jobId = Ids.parse(id, "job");
         return jobs.find(tenant.id(), jobId)
                 .chain(job -> results.one(jobId, key))

@@ -27,7 +27,7 @@ public class ResultStore {
     }
 
     /** A row and the key the next page continues after. */
-    public record Keyed(RecordResult result, long key) {
+    public record Keyed(RecordView result, long key) {
     }
 
     public Uni<List<Keyed>> page(ResultQuery q, Long after) {
@@ -72,7 +72,7 @@ public class ResultStore {
     }
 
     /** One record by index, or else by custom_id. */
-    public Uni<RecordResult> one(UUID jobId, String key) {
+    public Uni<RecordView> one(UUID jobId, String key) {
         Integer index = null;
         if (key.matches("\\d{1,9}")) {
             index = Integer.parseInt(key);
@@ -84,8 +84,8 @@ public class ResultStore {
                 .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
     }
 
-    static RecordResult map(Row r) {
-        return new RecordResult(r.getInteger("idx"), r.getString("custom_id"), RecordState.fromWire(r.getString("status")),
+    static RecordView map(Row r) {
+        return RecordView.ofJob(r.getInteger("idx"), r.getString("custom_id"), RecordState.fromWire(r.getString("status")).wire(),
                 r.getInteger("status_code"), r.getInteger("attempts"), r.getOffsetDateTime("started_at"),
                 r.getOffsetDateTime("completed_at"), r.getLong("duration_ms"), r.getString("result"), r.getString("error"));
     }

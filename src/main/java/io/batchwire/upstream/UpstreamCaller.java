@@ -1,13 +1,11 @@
 package io.batchwire.upstream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.batchwire.dispatch.RecordOutcome;
-import io.batchwire.dispatch.RecordOutcome.RecordError;
-import io.batchwire.job.RecordState;
+import io.batchwire.upstream.CallResult.Kind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -44,46 +42,46 @@ public class UpstreamCaller {
     }
 
     /**
-     * Sends the record; the outcome, or null when {@code stopped} said before some attempt that the job has ended
-     * (its record already has an outcome then, so nothing more is sent).
+     * Sends one record's input; how it ended, or null when {@code stopped} said before some attempt that the record's
+     * job has ended (its record already has an outcome then, so nothing more is sent).
      */
-    public Uni<RecordOutcome> call(Upstream upstream, PendingRecord record, BooleanSupplier stopped) {
+    public Uni<CallResult> call(Upstream upstream, JsonNode input, BooleanSupplier stopped) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
-        return attempt(upstream, record, 1, stopped).onItem().ifNotNull().transform(a -> {
+        return attempt(upstream, input, 1, stopped).onItem().ifNotNull().transform(a -> {
             long durationMs = (System.nanoTime() - t0) / 1_000_000;
-            timer(upstream.type(), a.state).record(durationMs, java.util.concurrent.TimeUnit.MILLISECONDS);
-            return new RecordOutcome(record.jobId(), record.index(), a.state, a.statusCode, a.attempt,
-                    startedAt, durationMs, a.result, a.error);
+            timer(upstream.type(), a.kind).record(durationMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return new CallResult(a.kind, a.statusCode, a.attempt, startedAt, durationMs, a.result, a.errorCode,
+                    a.errorMessage);
         });
     }
 
     /** The per-upstream, per-outcome timer, looked up once (this is on every record's path). */
-    private Timer timer(String upstream, RecordState state) {
-        return timers.computeIfAbsent(upstream + "/" + state.wire(), k -> Timer.builder("batchwire.upstream.record.duration")
-                .tag("upstream", upstream).tag("status", state.wire()).register(metrics));
+    private Timer timer(String upstream, Kind kind) {
+        return timers.computeIfAbsent(upstream + "/" + kind.wire(), k -> Timer.builder("batchwire.upstream.record.duration")
+                .tag("upstream", upstream).tag("status", kind.wire()).register(metrics));
     }
 
-    private Uni<Attempt> attempt(Upstream upstream, PendingRecord record, int n, BooleanSupplier stopped) {
+    private Uni<Attempt> attempt(Upstream upstream, JsonNode input, int n, BooleanSupplier stopped) {
         UpstreamConfig.Upstream cfg = upstream.config();
         return upstream.concurrency()
                 .run(() -> stopped.getAsBoolean() ? Uni.createFrom().<Attempt>nullItem()
-                        : upstream.rate().acquire().chain(() -> send(upstream, record, n)))
+                        : upstream.rate().acquire().chain(() -> send(upstream, input, n)))
                 .onItem().ifNotNull().transformToUni(a -> {
                     if (!a.retryable || n >= cfg.maxAttempts()) {
                         return Uni.createFrom().item(a);
                     }
                     Duration wait = a.retryAfter != null ? min(a.retryAfter, cfg.maxRetryAfter()) : backoff(cfg, n);
                     return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
-                            .chain(() -> attempt(upstream, record, n + 1, stopped));
+                            .chain(() -> attempt(upstream, input, n + 1, stopped));
                 });
     }
 
-    private Uni<Attempt> send(Upstream upstream, PendingRecord record, int n) {
+    private Uni<Attempt> send(Upstream upstream, JsonNode input, int n) {
         UpstreamConfig.Upstream cfg = upstream.config();
         Upstream.Prepared prepared;
         try {
-            prepared = upstream.prepare(record.input());
+            prepared = upstream.prepare(input);
         } catch (RuntimeException e) {
             return Uni.createFrom().item(Attempt.failed(n, null, false, null, "invalid_request",
                     "the record could not be turned into a request: " + e.getMessage()));
@@ -109,7 +107,7 @@ public class UpstreamCaller {
                     "upstream response of " + size + " bytes is over the limit of " + upstream.config().maxResponseBytes());
         }
         if (code >= 200 && code < 300) {
-            return new Attempt(RecordState.SUCCEEDED, n, code, false, null, parse(body), null);
+            return new Attempt(Kind.SUCCEEDED, n, code, false, null, parse(body), null, null);
         }
         boolean retryable = code == 429 || code == 408 || (code >= 500 && code != 501);
         String snippet = body == null ? "" : body.toString();
@@ -133,8 +131,7 @@ public class UpstreamCaller {
 
     private static Attempt failure(Throwable t, int n) {
         if (isTimeout(t)) {
-            return new Attempt(RecordState.TIMED_OUT, n, null, true, null, null,
-                    new RecordError("timeout", "upstream did not answer in time"));
+            return new Attempt(Kind.TIMED_OUT, n, null, true, null, null, "timeout", "upstream did not answer in time");
         }
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         return Attempt.failed(n, null, true, null, "connection_error", msg);
@@ -183,10 +180,10 @@ public class UpstreamCaller {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private record Attempt(RecordState state, int attempt, Integer statusCode, boolean retryable,
-                           Duration retryAfter, JsonNode result, RecordError error) {
+    private record Attempt(Kind kind, int attempt, Integer statusCode, boolean retryable,
+                           Duration retryAfter, JsonNode result, String errorCode, String errorMessage) {
         static Attempt failed(int n, Integer code, boolean retryable, Duration retryAfter, String errCode, String message) {
-            return new Attempt(RecordState.FAILED, n, code, retryable, retryAfter, null, new RecordError(errCode, message));
+            return new Attempt(Kind.FAILED, n, code, retryable, retryAfter, null, errCode, message);
         }
     }
 }

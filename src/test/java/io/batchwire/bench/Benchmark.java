@@ -72,7 +72,7 @@ import static io.batchwire.bench.Report.percentile;
  *   <li>{@code bench.error-rate} share of upstream answers that are 503 [0]; {@code bench.max-attempts} [4]</li>
  *   <li>{@code bench.limit} the upstream's concurrency limit [200; backlog 10]</li>
  *   <li>{@code bench.heap} the service's -Xmx [512m]; {@code bench.service-args} more JVM args for the service,
- *       space-separated, e.g. {@code -Dbatchwire.dispatch.max-chunks-in-flight=32} []</li>
+ *       space-separated, e.g. {@code -Dbatchwire.dispatch.max-buffered-chunks=500} []</li>
  *   <li>{@code bench.timeout} seconds to wait for all jobs [5 x the ideal time + 120]</li>
  *   <li>{@code bench.capacity-seconds} one round of the mock's capacity measurement [3]</li>
  *   <li>{@code bench.backlog-at} queued records at which backlog mode samples [10000,100000]</li>

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import io.batchwire.result.RecordResult;
+import io.batchwire.result.RecordView;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,7 +27,7 @@ final class CsvWriter implements ExportWriter {
     }
 
     @Override
-    public void write(RecordResult record) throws IOException {
+    public void write(RecordView record) throws IOException {
         Object[] cells = rows.row(record);
         String[] text = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {

@@ -1,5 +1,6 @@
 package io.batchwire.result.export;
 
+import io.batchwire.job.ExportFormat;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;

@@ -1,5 +1,6 @@
 package io.batchwire.result.export;
 
+import io.batchwire.job.ExportFormat;
 import java.time.Instant;
 import java.util.UUID;
 

@@ -1,6 +1,8 @@
 package io.batchwire.result.export;
 
+import io.batchwire.job.ExportFormat;
 import io.batchwire.job.Job;
+import io.batchwire.job.StatusExtras;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -10,7 +12,7 @@ import java.time.temporal.ChronoUnit;
 
 /** Hands out signed download links, valid for {@code batchwire.downloads.link-ttl} from now. */
 @ApplicationScoped
-public class DownloadLinks {
+public class DownloadLinks implements StatusExtras.DownloadLinks {
 
     public static final String PATH = "/v1/downloads/";
 
@@ -20,6 +22,12 @@ public class DownloadLinks {
     public DownloadLinks(DownloadTokens tokens, DownloadsConfig config) {
         this.tokens = tokens;
         this.config = config;
+    }
+
+    /** A link to the job's results in its own format. */
+    @Override
+    public String href(Job job) {
+        return linkFor(job, ExportFormat.parse(job.format)).href();
     }
 
     public DownloadLink linkFor(Job job, ExportFormat format) {

@@ -1,6 +1,7 @@
 package io.batchwire.result.export;
 
 import io.batchwire.api.Ids;
+import io.batchwire.job.ExportFormat;
 import io.batchwire.tenant.CurrentTenant;
 import io.vertx.mutiny.core.buffer.Buffer;
 import jakarta.ws.rs.GET;

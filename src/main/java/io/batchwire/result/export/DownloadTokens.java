@@ -1,6 +1,7 @@
 package io.batchwire.result.export;
 
 import io.batchwire.api.ProblemException;
+import io.batchwire.job.ExportFormat;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 

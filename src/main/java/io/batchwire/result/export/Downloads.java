@@ -1,5 +1,6 @@
 package io.batchwire.result.export;
 
+import io.batchwire.job.ExportFormat;
 import io.batchwire.job.Job;
 import io.batchwire.job.JobService;
 import io.micrometer.core.instrument.MeterRegistry;

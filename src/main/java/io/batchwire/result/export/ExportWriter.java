@@ -1,6 +1,6 @@
 package io.batchwire.result.export;
 
-import io.batchwire.result.RecordResult;
+import io.batchwire.result.RecordView;
 
 import java.io.IOException;
 
@@ -10,7 +10,7 @@ import java.io.IOException;
  */
 interface ExportWriter {
 
-    void write(RecordResult record) throws IOException;
+    void write(RecordView record) throws IOException;
 
     void flush() throws IOException;
 

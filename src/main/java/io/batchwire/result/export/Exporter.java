@@ -1,7 +1,8 @@
 package io.batchwire.result.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.batchwire.result.RecordResult;
+import io.batchwire.job.ExportFormat;
+import io.batchwire.result.RecordView;
 import io.batchwire.result.ResultQuery;
 import io.batchwire.result.ResultStore;
 import io.smallrye.mutiny.Multi;
@@ -119,7 +120,7 @@ public class Exporter {
         }
     }
 
-    private static int size(RecordResult r) {
+    private static int size(RecordView r) {
         return RECORD_OVERHEAD + (r.result() == null ? 0 : r.result().length()) + (r.error() == null ? 0 : r.error().length());
     }
 }

@@ -3,7 +3,7 @@ package io.batchwire.result.export;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.batchwire.result.RecordResult;
+import io.batchwire.result.RecordView;
 
 import java.util.List;
 
@@ -21,12 +21,12 @@ final class Flattener {
         this.json = json;
     }
 
-    Object[] row(RecordResult r) {
+    Object[] row(RecordView r) {
         Object[] cells = new Object[columns.size()];
         JsonNode error = parse(r.error());
         cells[0] = r.index();
         cells[1] = r.customId();
-        cells[2] = r.status().wire();
+        cells[2] = r.status();
         cells[3] = r.statusCode();
         cells[4] = r.attempts();
         cells[5] = r.startedAt();

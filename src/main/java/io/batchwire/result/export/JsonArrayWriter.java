@@ -3,7 +3,7 @@ package io.batchwire.result.export;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import io.batchwire.result.RecordResult;
+import io.batchwire.result.RecordView;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,12 +16,12 @@ final class JsonArrayWriter implements ExportWriter {
 
     JsonArrayWriter(OutputStream sink, ObjectMapper json) throws IOException {
         this.out = json.getFactory().createGenerator(sink);
-        this.records = json.writerFor(RecordResult.class);
+        this.records = json.writerFor(RecordView.class);
         out.writeStartArray();
     }
 
     @Override
-    public void write(RecordResult record) throws IOException {
+    public void write(RecordView record) throws IOException {
         records.writeValue(out, record);
     }
 

@@ -3,7 +3,7 @@ package io.batchwire.result.export;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import io.batchwire.result.RecordResult;
+import io.batchwire.result.RecordView;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,11 +18,11 @@ final class JsonLinesWriter implements ExportWriter {
         this.out = json.getFactory().createGenerator(sink);
         // no separator between root values: each line ends with its own newline
         out.setRootValueSeparator(null);
-        this.records = json.writerFor(RecordResult.class);
+        this.records = json.writerFor(RecordView.class);
     }
 
     @Override
-    public void write(RecordResult record) throws IOException {
+    public void write(RecordView record) throws IOException {
         records.writeValue(out, record);
         out.writeRaw('\n');
     }

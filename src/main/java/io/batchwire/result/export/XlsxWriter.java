@@ -1,7 +1,7 @@
 package io.batchwire.result.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.batchwire.result.RecordResult;
+import io.batchwire.result.RecordView;
 import org.dhatim.fastexcel.Workbook;
 import org.dhatim.fastexcel.Worksheet;
 
@@ -47,7 +47,7 @@ final class XlsxWriter implements ExportWriter {
     }
 
     @Override
-    public void write(RecordResult record) {
+    public void write(RecordView record) {
         Object[] cells = rows.row(record);
         for (int c = 0; c < cells.length; c++) {
             cell(c, cells[c]);

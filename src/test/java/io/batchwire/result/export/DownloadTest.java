@@ -2,6 +2,7 @@ package io.batchwire.result.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.batchwire.api.Problem;
+import io.batchwire.job.ExportFormat;
 import io.batchwire.job.Job;
 import io.batchwire.testing.Api;
 import io.batchwire.testing.Db;

@@ -2,6 +2,7 @@ package io.batchwire.result.export;
 
 import io.batchwire.api.Problem;
 import io.batchwire.api.ProblemException;
+import io.batchwire.job.ExportFormat;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

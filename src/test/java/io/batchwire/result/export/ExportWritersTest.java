@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.batchwire.api.ProblemException;
+import io.batchwire.job.ExportFormat;
 import io.batchwire.job.RecordState;
-import io.batchwire.result.RecordResult;
+import io.batchwire.result.RecordView;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -31,7 +32,7 @@ class ExportWritersTest {
 
     private static final OffsetDateTime T0 = OffsetDateTime.parse("2026-03-01T10:15:30.123456Z");
 
-    private static final List<RecordResult> RECORDS = List.of(
+    private static final List<RecordView> RECORDS = List.of(
             ok(0, "c,1", """
                     {"name": "Ünïcødé, \\"quoted\\"\\nnew line", "n": 42, "pi": 3.14159, "ok": true, "none": null,
                      "nested": {"a": [1, 2, {"b": "c"}]}, "big": 12345678901234567890, "exact": 9007199254740993,
@@ -40,11 +41,11 @@ class ExportWritersTest {
             ok(2, "plain", "\"just text\""),
             ok(3, null, "[1, 2, 3]"),
             ok(4, null, "12.5"),
-            new RecordResult(5, "c5", RecordState.FAILED, 404, 1, T0, T0.plusNanos(7_000_000), 7L, null,
+            RecordView.ofJob(5, "c5", RecordState.FAILED.wire(), 404, 1, T0, T0.plusNanos(7_000_000), 7L, null,
                     "{\"code\": \"upstream_status\", \"message\": \"upstream answered 404: {\\\"error\\\":\\\"x\\\"}\"}"),
-            new RecordResult(6, null, RecordState.TIMED_OUT, null, 3, T0, T0.plusSeconds(2), 2000L, null,
+            RecordView.ofJob(6, null, RecordState.TIMED_OUT.wire(), null, 3, T0, T0.plusSeconds(2), 2000L, null,
                     "{\"code\": \"timeout\", \"message\": \"upstream did not answer in time\"}"),
-            new RecordResult(7, null, RecordState.PENDING, null, 0, null, null, null, null, null));
+            RecordView.ofJob(7, null, RecordState.PENDING.wire(), null, 0, null, null, null, null, null));
 
     private static final ResultColumns LAYOUT = ResultColumns.of(
             Set.of("name", "n", "pi", "ok", "none", "nested", "big", "exact", "list", "formula", "long"), true, 500);
@@ -148,7 +149,7 @@ class ExportWritersTest {
             case XLSX -> new XlsxWriter(sink, LAYOUT, APP);
         };
         java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
-        for (RecordResult r : RECORDS) {
+        for (RecordView r : RECORDS) {
             writer.write(r);
             writer.flush();
             file.write(sink.drain().getBytes());
@@ -171,16 +172,16 @@ class ExportWritersTest {
     /** The records as the results API shows them. */
     private static List<JsonNode> apiItems() throws IOException {
         List<JsonNode> out = new ArrayList<>();
-        for (RecordResult r : RECORDS) {
+        for (RecordView r : RECORDS) {
             out.add(ExportFiles.JSON.readTree(APP.writeValueAsString(r)));
         }
         return out;
     }
 
     /** A succeeded record; the result is compacted as Postgres gives jsonb back (one line). */
-    private static RecordResult ok(int index, String customId, String result) {
+    private static RecordView ok(int index, String customId, String result) {
         try {
-            return new RecordResult(index, customId, RecordState.SUCCEEDED, 200, 1, T0, T0.plusNanos(12_345_000), 12L,
+            return RecordView.ofJob(index, customId, RecordState.SUCCEEDED.wire(), 200, 1, T0, T0.plusNanos(12_345_000), 12L,
                     APP.readTree(result).toString(), null);
         } catch (IOException e) {
             throw new IllegalArgumentException(e);

@@ -1,6 +1,7 @@
 package io.batchwire.result.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.batchwire.job.ExportFormat;
 import io.batchwire.testing.Api;
 import io.restassured.response.Response;
 

@@ -1,4 +1,4 @@
-package io.batchwire.result.export;
+package io.batchwire.job;
 
 import io.batchwire.api.ProblemException;
 
@@ -42,11 +42,11 @@ public enum ExportFormat {
         return this == CSV || this == XLSX;
     }
 
-    int code() {
+    public int code() {
         return code;
     }
 
-    static ExportFormat ofCode(int code) {
+    public static ExportFormat ofCode(int code) {
         for (ExportFormat f : values()) {
             if (f.code == code) {
                 return f;

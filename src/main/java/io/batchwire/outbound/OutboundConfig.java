@@ -1,4 +1,4 @@
-package io.batchwire.delivery;
+package io.batchwire.outbound;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,4 +1,4 @@
-package io.batchwire.tenant;
+package io.batchwire.job;
 
 import io.batchwire.api.ProblemException;
 import io.smallrye.mutiny.Uni;
@@ -13,12 +13,29 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Enforces a tenant's plan inside the transaction that stores a new job: the insert itself checks the plan's
- * per-job record limit ({@link #refusal} says why it stored nothing), {@link #usage} and {@link #check} the
+ * Whether a tenant's plan admits a new job, decided inside the transaction that stores it: the insert itself checks
+ * the plan's per-job record limit ({@link #refusal} says why it stored nothing), {@link #usage} and {@link #check} the
  * concurrent limits last.
  */
 @ApplicationScoped
-public class Quota {
+public class JobAdmission {
+
+    /** The tenant's plan and what counts against it: unfinished jobs other than the new one, and their open records. */
+    private static final String USAGE = """
+            SELECT p.name, p.max_concurrent_jobs, p.max_queued_records,
+                   count(j.id) AS active_jobs,
+                   coalesce(sum(j.total_records - (%s)), 0) AS queued
+            FROM tenants t JOIN plans p ON p.name = t.plan
+            LEFT JOIN jobs j ON j.tenant_id = t.id AND j.state IN (%s) AND j.id <> $2
+            WHERE t.id = $1
+            GROUP BY p.name""".formatted(RecordTransitions.sqlDoneCount("j"), JobTransitions.sqlUnfinished());
+
+    private static final String DRAIN_RATE = """
+            SELECT coalesce(sum(%s), 0) AS done,
+                   extract(epoch FROM now() - min(started_at)) AS seconds
+            FROM jobs WHERE tenant_id = $1 AND started_at IS NOT NULL
+              AND (state IN (%s) OR finished_at > now() - interval '5 minutes')"""
+            .formatted(RecordTransitions.sqlDoneCount(null), JobTransitions.sqlUnfinished());
 
     /**
      * Why the plan let a new job's insert store nothing: 413 when the job is over the plan's per-job record limit,
@@ -57,15 +74,7 @@ public class Quota {
     public Uni<Row> usage(SqlConnection conn, UUID tenantId, UUID newJobId) {
         Uni<RowSet<Row>> lock = conn.preparedQuery("SELECT plan FROM tenants WHERE id = $1 FOR NO KEY UPDATE")
                 .execute(Tuple.of(tenantId));
-        Uni<RowSet<Row>> usage = conn.preparedQuery("""
-                        SELECT p.name, p.max_concurrent_jobs, p.max_queued_records,
-                               count(j.id) AS active_jobs,
-                               coalesce(sum(j.total_records - j.succeeded - j.failed - j.timed_out - j.cancelled), 0) AS queued
-                        FROM tenants t JOIN plans p ON p.name = t.plan
-                        LEFT JOIN jobs j ON j.tenant_id = t.id AND j.state IN ('accepted', 'processing') AND j.id <> $2
-                        WHERE t.id = $1
-                        GROUP BY p.name""")
-                .execute(Tuple.of(tenantId, newJobId));
+        Uni<RowSet<Row>> usage = conn.preparedQuery(USAGE).execute(Tuple.of(tenantId, newJobId));
         return Uni.combine().all().unis(lock, usage).with((locked, rows) -> rows.iterator().next());
     }
 
@@ -96,12 +105,7 @@ public class Quota {
 
     /** Records per second this tenant's work has drained lately (active jobs, and jobs finished in 5 minutes). */
     private static Uni<Double> drainRate(SqlConnection conn, UUID tenantId) {
-        return conn.preparedQuery("""
-                        SELECT coalesce(sum(succeeded + failed + timed_out + cancelled), 0) AS done,
-                               extract(epoch FROM now() - min(started_at)) AS seconds
-                        FROM jobs WHERE tenant_id = $1 AND started_at IS NOT NULL
-                          AND (state IN ('accepted', 'processing') OR finished_at > now() - interval '5 minutes')""")
-                .execute(Tuple.of(tenantId))
+        return conn.preparedQuery(DRAIN_RATE).execute(Tuple.of(tenantId))
                 .map(rows -> {
                     Row r = rows.iterator().next();
                     long done = r.getLong("done");

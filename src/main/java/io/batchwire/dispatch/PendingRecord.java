@@ -1,4 +1,4 @@
-package io.batchwire.upstream;
+package io.batchwire.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

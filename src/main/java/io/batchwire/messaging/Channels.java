@@ -1,4 +1,4 @@
-package io.batchwire.dispatch;
+package io.batchwire.messaging;
 
 /**
  * Channel names, in one place. Topic names are configuration ({@code mp.messaging.*.topic}).

@@ -1,4 +1,4 @@
-package io.batchwire.delivery;
+package io.batchwire.outbound;
 
 import io.batchwire.api.ProblemException;
 import io.smallrye.mutiny.Uni;

@@ -1,0 +1,224 @@
+package io.batchwire.dispatch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.batchwire.job.JobState;
+import io.batchwire.job.JobStore;
+import io.batchwire.job.JobTransitions;
+import io.batchwire.job.RecordState;
+import io.batchwire.job.RecordTransitions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.UUID;
+
+/**
+ * Outcome ingest: stores batches of record outcomes idempotently. Only a record that may still take an outcome
+ * ({@code pending}) takes one, counters move by exactly the records that changed (each terminal state's own counter
+ * column, by name), and a job whose last record landed becomes {@code completed}, with its {@link
+ * io.batchwire.job.JobEndings} in the same transaction.
+ */
+@ApplicationScoped
+public class OutcomeStore {
+
+    /** The terminal record states, in the order their counts are passed to {@link #UPDATE_JOBS}. */
+    private static final List<RecordState> TERMINAL = List.copyOf(RecordTransitions.terminal());
+
+    // a final job has no pending record left, so nothing of a batch can change it
+    private static final String LOCK_JOBS = """
+            SELECT id, result_seq FROM jobs WHERE id = ANY($1) AND state IN (%s)
+            ORDER BY id FOR UPDATE""".formatted(JobTransitions.sqlUnfinished());
+
+    private static final String UPDATE_RECORDS = """
+            UPDATE job_records r SET status = t.status, status_code = t.status_code, attempts = t.attempts,
+                started_at = t.started_at, duration_ms = t.duration_ms, seq = t.seq,
+                completed_at = (SELECT clock_timestamp()), result = t.result::jsonb, error = t.error::jsonb
+            FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::int[], $6::timestamptz[],
+                        $7::bigint[], $8::bigint[], $9::text[], $10::text[])
+                 AS t(job_id, idx, status, status_code, attempts, started_at, duration_ms, seq, result, error)
+            WHERE r.job_id = t.job_id AND r.idx = t.idx AND r.status IN (%s) AND t.status IN (%s)
+            RETURNING r.job_id, r.status""".formatted(RecordTransitions.sqlMayTakeOutcome(), RecordTransitions.sqlTerminal());
+
+    private static final String UPDATE_JOBS = updateJobs();
+
+    private final Pool pool;
+    private final ObjectMapper json;
+    private final JobStore jobs;
+
+    public OutcomeStore(Pool pool, ObjectMapper json, JobStore jobs) {
+        this.pool = pool;
+        this.json = json;
+        this.jobs = jobs;
+    }
+
+    /**
+     * Adds each batch's counts to its job's counter columns and completes the jobs whose counters reach their total:
+     * {@code $1} the job ids, then one count array per {@link #TERMINAL} state, then the store-order numbers used.
+     */
+    private static String updateJobs() {
+        StringJoiner set = new StringJoiner(", ");
+        StringJoiner done = new StringJoiner(" + ");
+        StringJoiner arrays = new StringJoiner(", ");
+        StringJoiner columns = new StringJoiner(", ");
+        arrays.add("$1::uuid[]");
+        columns.add("id");
+        for (int i = 0; i < TERMINAL.size(); i++) {
+            String column = RecordTransitions.counterColumn(TERMINAL.get(i));
+            set.add(column + " = j." + column + " + u.n" + i);
+            done.add("j." + column + " + u.n" + i);
+            arrays.add("$" + (i + 2) + "::int[]");
+            columns.add("n" + i);
+        }
+        arrays.add("$" + (TERMINAL.size() + 2) + "::int[]");
+        columns.add("seq");
+        String completes = "j.state IN (%s) AND %s = j.total_records"
+                .formatted(JobTransitions.sqlStatesThatMayMoveTo(JobState.COMPLETED), done);
+        return """
+                WITH upd AS (
+                    UPDATE jobs j SET %s, result_seq = j.result_seq + u.seq,
+                        state = CASE WHEN %s THEN %s ELSE j.state END,
+                        finished_at = CASE WHEN %s THEN clock_timestamp() ELSE j.finished_at END
+                    FROM unnest(%s) AS u(%s)
+                    WHERE j.id = u.id
+                    RETURNING j.id, j.state)
+                SELECT id FROM upd WHERE state = %s""".formatted(set, completes, JobTransitions.sql(JobState.COMPLETED),
+                completes, arrays, columns, JobTransitions.sql(JobState.COMPLETED));
+    }
+
+    /**
+     * Stores a batch of outcomes. Job rows are locked first, in id order, so outcome order ({@code seq}, and
+     * {@code completed_at}, taken once per statement after the locks) follows commit order.
+     *
+     * @return the ids of the jobs this batch finished
+     */
+    public Uni<List<UUID>> store(List<RecordOutcome> batch) {
+        Map<UUID, Map<Integer, RecordOutcome>> byJob = new HashMap<>();
+        for (RecordOutcome o : batch) {
+            byJob.computeIfAbsent(o.jobId(), k -> new LinkedHashMap<>()).putIfAbsent(o.index(), o);
+        }
+        UUID[] jobIds = byJob.keySet().stream().sorted().toArray(UUID[]::new);
+        return pool.withTransaction(conn -> lockJobs(conn, jobIds)
+                .chain(seqBase -> updateRecords(conn, byJob, seqBase))
+                .chain(changed -> updateJobs(conn, changed)));
+    }
+
+    private Uni<Map<UUID, Long>> lockJobs(SqlConnection conn, UUID[] jobIds) {
+        return conn.preparedQuery(LOCK_JOBS)
+                .execute(Tuple.of(jobIds))
+                .map(rows -> {
+                    Map<UUID, Long> base = new HashMap<>();
+                    for (Row r : rows) {
+                        base.put(r.getUUID("id"), r.getLong("result_seq"));
+                    }
+                    return base;
+                });
+    }
+
+    /** Per job: how many records took each terminal state, and how many store-order numbers the batch used. */
+    private record Changed(Map<UUID, Map<RecordState, Integer>> counts, Map<UUID, Integer> seqUsed) {
+    }
+
+    private Uni<Changed> updateRecords(SqlConnection conn, Map<UUID, Map<Integer, RecordOutcome>> byJob,
+                                       Map<UUID, Long> seqBase) {
+        int n = byJob.values().stream().mapToInt(Map::size).sum();
+        UUID[] jobs = new UUID[n];
+        Integer[] idx = new Integer[n];
+        String[] status = new String[n];
+        Integer[] code = new Integer[n];
+        Integer[] attempts = new Integer[n];
+        OffsetDateTime[] started = new OffsetDateTime[n];
+        Long[] duration = new Long[n];
+        Long[] seq = new Long[n];
+        String[] result = new String[n];
+        String[] error = new String[n];
+        Map<UUID, Integer> seqUsed = new HashMap<>();
+        int i = 0;
+        for (var e : byJob.entrySet()) {
+            Long base = seqBase.get(e.getKey());
+            if (base == null) {
+                continue; // job already final or gone: nothing to store
+            }
+            int ord = 0;
+            for (RecordOutcome o : e.getValue().values()) {
+                jobs[i] = o.jobId();
+                idx[i] = o.index();
+                status[i] = o.status().wire();
+                code[i] = o.statusCode();
+                attempts[i] = o.attempts();
+                started[i] = o.startedAt() == null ? null : o.startedAt().atOffset(ZoneOffset.UTC);
+                duration[i] = o.durationMs();
+                seq[i] = base + (++ord);
+                result[i] = o.result() == null ? null : o.result().toString();
+                error[i] = o.error() == null ? null : json.valueToTree(o.error()).toString();
+                i++;
+            }
+            seqUsed.put(e.getKey(), ord);
+        }
+        if (i == 0) {
+            return Uni.createFrom().item(new Changed(Map.of(), Map.of()));
+        }
+        int used = i;
+        return conn.preparedQuery(UPDATE_RECORDS)
+                .execute(Tuple.from(new Object[]{trim(jobs, used), trim(idx, used), trim(status, used), trim(code, used),
+                        trim(attempts, used), trim(started, used), trim(duration, used), trim(seq, used),
+                        trim(result, used), trim(error, used)}))
+                .map(rows -> {
+                    Map<UUID, Map<RecordState, Integer>> counts = new HashMap<>();
+                    for (Row r : rows) {
+                        counts.computeIfAbsent(r.getUUID("job_id"), k -> new EnumMap<>(RecordState.class))
+                                .merge(RecordState.fromWire(r.getString("status")), 1, Integer::sum);
+                    }
+                    return new Changed(counts, seqUsed);
+                });
+    }
+
+    private Uni<List<UUID>> updateJobs(SqlConnection conn, Changed changed) {
+        if (changed.counts().isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        int n = changed.counts().size();
+        UUID[] ids = new UUID[n];
+        Integer[][] byState = new Integer[TERMINAL.size()][n];
+        Integer[] seq = new Integer[n];
+        int i = 0;
+        for (var e : changed.counts().entrySet()) {
+            ids[i] = e.getKey();
+            for (int s = 0; s < TERMINAL.size(); s++) {
+                byState[s][i] = e.getValue().getOrDefault(TERMINAL.get(s), 0);
+            }
+            seq[i] = changed.seqUsed().get(e.getKey());
+            i++;
+        }
+        Object[] args = new Object[TERMINAL.size() + 2];
+        args[0] = ids;
+        System.arraycopy(byState, 0, args, 1, TERMINAL.size());
+        args[args.length - 1] = seq;
+        return conn.preparedQuery(UPDATE_JOBS)
+                .execute(Tuple.from(args))
+                .map(rows -> {
+                    List<UUID> finished = new ArrayList<>();
+                    for (Row r : rows) {
+                        finished.add(r.getUUID("id"));
+                    }
+                    return finished;
+                })
+                .call(finished -> jobs.ended(conn, finished.toArray(UUID[]::new)));
+    }
+
+    private static <T> T[] trim(T[] a, int n) {
+        return n == a.length ? a : Arrays.copyOf(a, n);
+    }
+}

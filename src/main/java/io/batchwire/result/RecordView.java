@@ -1,0 +1,45 @@
+package io.batchwire.result;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.annotation.JsonView;
+
+import java.time.OffsetDateTime;
+
+/**
+ * One record's outcome as the API shows it, in every view: a job's results, and a collection run's requests (which
+ * add the request's {@code url} and {@code method}, name the states in the collection's terms, and, in the listing,
+ * leave the body out for a {@code result_link}). {@code result} and {@code error} are stored JSON, passed through.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record RecordView(
+        int index,
+        String customId,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String url,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String method,
+        String status,
+        Integer statusCode,
+        int attempts,
+        OffsetDateTime startedAt,
+        OffsetDateTime completedAt,
+        Long durationMs,
+        @JsonView(WithBody.class) @JsonRawValue String result,
+        @JsonRawValue String error,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String resultLink) {
+
+    /** Views that show the response body ({@code result}); without a view every field is shown. */
+    public interface WithBody {
+    }
+
+    /** The listing of a run's requests: no bodies ({@code result_link} points to them). */
+    public interface Listing {
+    }
+
+    /** A job's record, as {@code /v1/jobs/{id}/results} shows it. */
+    public static RecordView ofJob(int index, String customId, String status, Integer statusCode, int attempts,
+                                   OffsetDateTime startedAt, OffsetDateTime completedAt, Long durationMs, String result,
+                                   String error) {
+        return new RecordView(index, customId, null, null, status, statusCode, attempts, startedAt, completedAt,
+                durationMs, result, error, null);
+    }
+}
