@@ -1,5 +1,6 @@
 package io.batchwire.dispatch;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -24,9 +25,23 @@ public interface DispatchConfig {
     /** Chunks running at once per upstream; by default just enough to keep its concurrency busy (limit / chunk + 2). */
     Optional<Integer> chunksPerUpstream();
 
-    /** Outcomes handed to the Kafka producer and not yet acknowledged; above this no new chunk starts. */
+    /**
+     * Outcomes gathered or handed to the Kafka producer and not yet acknowledged; at this many no record starts its
+     * first call (and no chunk starts) until the broker catches up.
+     */
     @WithDefault("20000")
     int maxUnackedOutcomes();
+
+    /**
+     * The same bound in bytes: a slow broker and large upstream bodies cannot fill the heap. The heap holds at most this
+     * plus what the calls already in flight bring back (the upstreams' concurrency times {@code max-response-bytes}).
+     */
+    @WithDefault("64M")
+    MemorySize maxUnackedOutcomeBytes();
+
+    /** How long a chunk whose claim another live replica holds waits before it asks again. */
+    @WithDefault("1s")
+    Duration claimRetry();
 
     /** Outcomes of one chunk gathered into one status-topic message, at most. */
     @WithDefault("100")

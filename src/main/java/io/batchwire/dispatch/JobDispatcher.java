@@ -1,23 +1,32 @@
 package io.batchwire.dispatch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.batchwire.cluster.ClusterConfig;
+import io.batchwire.cluster.Replica;
 import io.batchwire.job.JobStore;
 import io.batchwire.job.RecordState;
 import io.batchwire.messaging.Channels;
+import io.batchwire.messaging.DeadLetters;
 import io.batchwire.upstream.CallResult;
 import io.batchwire.upstream.Upstream;
 import io.batchwire.upstream.UpstreamCaller;
 import io.batchwire.upstream.UpstreamRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -25,23 +34,32 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 
 /**
  * Takes job chunks from the jobs topic and sends their records to the upstreams; every outcome goes to the status
  * topic, gathered per chunk into small batches ({@link OutcomeBatcher}). Chunks wait in a {@link FairQueue} (per
- * upstream, tenants taking turns) and start while their upstream has a free chunk slot, so one job's slow tail never
- * idles an upstream, a slow upstream never holds back a fast one, and a small job of one tenant overtakes another
- * tenant's backlog.
+ * upstream, tenants taking turns) and start while their upstream has a free chunk slot.
  *
- * <p>A chunk is acknowledged (its offset may be committed) only once the broker has taken the outcome of every
- * record in it; after a crash or a rebalance it comes again and only its still-pending records are sent.
+ * <p>Many replicas share the jobs topic, and partitions move between them. A chunk is started under a claim
+ * ({@link ChunkStore#start}) taken in the statement that reads its pending records, so no two live replicas call
+ * the records of one chunk; a run that finds the claim held elsewhere waits it out off the queue. When partitions
+ * are revoked (or the replica shuts down) their waiting chunks are dropped at once, records not yet started are not
+ * started, calls in flight finish, and the claim is released once the outcomes of what was sent are stored: the next
+ * owner sends exactly the rest. A chunk is acknowledged only once every record in it has an outcome and the broker has
+ * the ones this replica produced. A message that cannot be read, or names a job that does not exist, goes to the
+ * dead-letter topic. The database or the broker being away pauses the work; nothing is dropped.
  */
 @ApplicationScoped
 public class JobDispatcher {
@@ -54,46 +72,63 @@ public class JobDispatcher {
     private final UpstreamCaller caller;
     private final JobStopWatch stops;
     private final DispatchConfig config;
-    private final FairQueue queue;
+    private final ClusterConfig cluster;
+    private final Replica replica;
+    private final DeadLetters deadLetters;
     private final Vertx vertx;
     private final ObjectMapper json;
-    private final AtomicInteger unacked = new AtomicInteger();
-    /** Records being sent by this replica: a duplicate chunk (redelivery, republish) does not send them twice. */
-    private final Set<String> sending = ConcurrentHashMap.newKeySet();
+    private final ObjectReader chunkReader;
+    private final FairQueue<ChunkRun> queue;
+    private final OutcomeBudget budget;
+    /** The run of each chunk this replica holds, in whatever phase, by {@link ChunkRun#key}. */
+    private final Map<String, ChunkRun> runs = new ConcurrentHashMap<>();
+    private final AtomicInteger parked = new AtomicInteger();
+    private final AtomicInteger requested = new AtomicInteger();
 
     private volatile Flow.Subscription subscription;
     private volatile MultiEmitter<? super Message<byte[]>> out;
-    private final AtomicInteger requested = new AtomicInteger();
+    private volatile boolean accepting = true;
 
     public JobDispatcher(JobStore jobs, ChunkStore chunks, UpstreamRegistry upstreams, UpstreamCaller caller,
-                         JobStopWatch stops, DispatchConfig config, MeterRegistry metrics, Vertx vertx, ObjectMapper json) {
+                         JobStopWatch stops, DispatchConfig config, ClusterConfig cluster, Replica replica,
+                         DeadLetters deadLetters, MeterRegistry metrics, Vertx vertx, ObjectMapper json) {
         this.jobs = jobs;
         this.chunks = chunks;
         this.upstreams = upstreams;
         this.caller = caller;
         this.stops = stops;
         this.config = config;
+        this.cluster = cluster;
+        this.replica = replica;
+        this.deadLetters = deadLetters;
         this.vertx = vertx;
         this.json = json;
-        this.queue = new FairQueue(type -> upstreams.find(type)
+        this.chunkReader = json.readerFor(JobChunk.class).with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.queue = new FairQueue<>(type -> upstreams.find(type)
                 .map(u -> config.chunksPerUpstream().orElse(Math.max(2, (u.config().concurrency() + config.chunkSize() - 1)
                         / config.chunkSize() + 2)))
-                .orElse(1));
+                .orElse(1), run -> run.chunk);
+        this.budget = new OutcomeBudget(config.maxUnackedOutcomes(), config.maxUnackedOutcomeBytes().asLongValue());
         Gauge.builder("batchwire.dispatch.chunks.waiting", queue, FairQueue::waiting)
                 .description("job chunks taken from Kafka and waiting for an upstream slot").register(metrics);
         Gauge.builder("batchwire.dispatch.chunks.running", queue, FairQueue::running)
                 .description("job chunks being sent").register(metrics);
-        Gauge.builder("batchwire.dispatch.outcomes.unacked", unacked, AtomicInteger::get)
+        Gauge.builder("batchwire.dispatch.chunks.parked", parked, AtomicInteger::get)
+                .description("job chunks waiting for a claim another replica holds").register(metrics);
+        Gauge.builder("batchwire.dispatch.outcomes.unacked", budget, OutcomeBudget::count)
                 .description("outcomes not yet acknowledged by the status topic").register(metrics);
+        Gauge.builder("batchwire.dispatch.outcomes.unacked.bytes", budget, OutcomeBudget::bytes)
+                .description("bytes of outcomes not yet acknowledged by the status topic").register(metrics);
     }
 
     @Incoming(Channels.JOBS_IN)
     @Outgoing(Channels.RESULTS_OUT)
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
-    public Multi<Message<byte[]>> dispatch(Multi<Message<JobChunk>> chunks) {
+    public Multi<Message<byte[]>> dispatch(Multi<Message<byte[]>> messages) {
         return Multi.createFrom().<Message<byte[]>>emitter(emitter -> {
             out = emitter;
-            chunks.subscribe().withSubscriber(new Flow.Subscriber<Message<JobChunk>>() {
+            messages.subscribe().withSubscriber(new Flow.Subscriber<Message<byte[]>>() {
                 @Override
                 public void onSubscribe(Flow.Subscription s) {
                     subscription = s;
@@ -101,9 +136,9 @@ public class JobDispatcher {
                 }
 
                 @Override
-                public void onNext(Message<JobChunk> chunk) {
+                public void onNext(Message<byte[]> message) {
                     requested.decrementAndGet();
-                    queue.offer(chunk);
+                    accept(message);
                     requestMore();
                     pump();
                 }
@@ -124,20 +159,44 @@ public class JobDispatcher {
     /** Asks Kafka for more chunks while the buffer has room. */
     private void requestMore() {
         Flow.Subscription s = subscription;
-        if (s == null) {
+        if (s == null || !accepting) {
             return;
         }
-        int room = config.maxBufferedChunks() - queue.held() - requested.get();
+        int room = config.maxBufferedChunks() - queue.held() - parked.get() - requested.get();
         if (room > 0) {
             requested.addAndGet(room);
             s.request(room);
         }
     }
 
+    private void accept(Message<byte[]> message) {
+        if (!accepting) {
+            return; // leaving: not acknowledged, so the next owner of the partition reads it again
+        }
+        JobChunk chunk;
+        try {
+            chunk = chunkReader.readValue(message.getPayload());
+            if (chunk.jobId() == null || chunk.tenantId() == null || chunk.type() == null || chunk.from() < 0
+                    || chunk.to() <= chunk.from()) {
+                throw new IllegalArgumentException("a chunk needs job_id, tenant_id, type and 0 <= from < to");
+            }
+        } catch (Exception e) {
+            deadLetter(message, "unreadable", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return;
+        }
+        ChunkRun existing = runs.get(ChunkRun.key(chunk));
+        if (existing != null && existing.attach(message)) {
+            return; // the same chunk again (a republish, or a redelivery): acknowledged with the run already here
+        }
+        ChunkRun run = new ChunkRun(chunk, partition(message), message);
+        runs.put(run.key(), run);
+        queue.offer(run);
+    }
+
     /** Starts every chunk that may start now. */
     private void pump() {
-        while (unacked.get() < config.maxUnackedOutcomes()) {
-            Message<JobChunk> next = queue.poll();
+        while (accepting && budget.hasRoom()) {
+            ChunkRun next = queue.poll();
             if (next == null) {
                 return;
             }
@@ -145,74 +204,115 @@ public class JobDispatcher {
         }
     }
 
-    private void run(Message<JobChunk> message) {
-        JobChunk chunk = message.getPayload();
+    /** What a run's turn at the queue ended with. */
+    private enum Turn { SETTLED, PARKED, HANDED_BACK }
+
+    private void run(ChunkRun run) {
+        if (run.handedBack()) {
+            queue.done(run);
+            finish(run);
+            return;
+        }
+        JobChunk chunk = run.chunk;
         Upstream upstream = upstreams.find(chunk.type()).orElse(null);
-        Uni<Void> work;
+        Uni<Turn> turn;
         if (upstream == null) {
             // the job's type is no longer configured: the job as a whole cannot run
-            work = jobs.endEarly(chunk.jobId(), null, JobStore.EarlyEnd.FAIL, "unknown_upstream",
-                            "no upstream is configured for type '" + chunk.type() + "'")
-                    .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10)
-                    .chain(ignored -> Uni.createFrom().completionStage(message.ack()));
+            turn = withRetry(jobs.endEarly(chunk.jobId(), null, JobStore.EarlyEnd.FAIL, "unknown_upstream",
+                    "no upstream is configured for type '" + chunk.type() + "'"), "end job " + chunk.jobId())
+                    .replaceWith(Turn.SETTLED);
+        } else if (!replica.holdsLease()) {
+            turn = Uni.createFrom().item(Turn.PARKED); // no claim without a lease that surely holds
         } else {
+            run.phase(ChunkRun.Phase.SENDING);
             stops.watch(chunk.jobId());
-            work = chunks.start(chunk)
-                    .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10)
-                    .chain(pending -> send(message, upstream, pending))
+            turn = withRetry(chunks.start(chunk, replica.id()), "start chunk " + run.key())
+                    .chain(start -> {
+                        if (!start.jobKnown()) {
+                            return deadLetters.send(origin(run.first), run.first.getPayload(), "unknown_job",
+                                    "no job " + chunk.jobId() + " (chunk " + chunk.from() + ".." + chunk.to() + ")")
+                                    .replaceWith(Turn.SETTLED);
+                        }
+                        if (start.pending() == 0) {
+                            return Uni.createFrom().item(Turn.SETTLED);
+                        }
+                        if (!start.claimed()) {
+                            return Uni.createFrom().item(Turn.PARKED);
+                        }
+                        // what this run sent before (its lease was in doubt since) has its outcome on the way
+                        List<PendingRecord> toSend = start.records().stream().filter(r -> !run.sent.contains(r.index())).toList();
+                        return send(run, upstream, toSend).map(ignored -> afterSending(run));
+                    })
                     .eventually(() -> stops.unwatch(chunk.jobId()));
         }
-        work.subscribe().with(ignored -> finished(message), failure -> {
-            LOG.errorf(failure, "chunk %s of job %s could not be processed", chunk.from(), chunk.jobId());
-            message.nack(failure);
-            finished(message);
+        turn.subscribe().with(t -> {
+            queue.done(run);
+            switch (t) {
+                case SETTLED -> settle(run);
+                case PARKED -> park(run);
+                case HANDED_BACK -> releaseWhenStored(run);
+            }
+            requestMore();
+            pump();
+        }, failure -> {
+            // not reached: every step retries or recovers; if it is, the chunk is left to a redelivery
+            LOG.errorf(failure, "chunk %s could not be processed", run.key());
+            queue.done(run);
+            finish(run);
         });
     }
 
-    private void finished(Message<JobChunk> message) {
-        queue.done(message);
-        requestMore();
-        pump();
+    private Turn afterSending(ChunkRun run) {
+        if (run.handedBack()) {
+            return Turn.HANDED_BACK;
+        }
+        if (!run.unstarted.isEmpty()) {
+            run.unstarted.clear();
+            return Turn.PARKED; // the lease was in doubt: claim again (under a new id) and send the rest
+        }
+        return Turn.SETTLED;
+    }
+
+    /** Retries a database step until it succeeds: the database being away pauses the chunk, nothing more. */
+    private <T> Uni<T> withRetry(Uni<T> step, String what) {
+        return step.onFailure().invoke(t -> LOG.warnf("%s failed (%s); retrying", what, t.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).indefinitely();
     }
 
     /** Sends the chunk's pending records; completes when every call has ended (outcomes may still be in flight). */
-    private Uni<Void> send(Message<JobChunk> chunk, Upstream upstream, List<PendingRecord> pending) {
+    private Uni<Void> send(ChunkRun run, Upstream upstream, List<PendingRecord> pending) {
         if (pending.isEmpty()) {
-            return Uni.createFrom().completionStage(chunk.ack());
+            return Uni.createFrom().voidItem();
         }
-        // the chunk is acknowledged when each of its records has either an acknowledged outcome or none to send
-        AtomicInteger outstanding = new AtomicInteger(pending.size());
-        IntConsumer settled = n -> {
-            if (outstanding.addAndGet(-n) == 0) {
-                chunk.ack();
-            }
-        };
-        String key = chunk.getPayload().jobId().toString();
         OutcomeBatcher batcher = new OutcomeBatcher(vertx, config.outcomeBatchSize(), config.outcomeBatchBytes(),
-                config.outcomeLinger().toMillis(), (outcomes, count) -> emit(key, outcomes, count, chunk, settled));
+                config.outcomeLinger().toMillis(), (outcomes, count) -> emit(run, outcomes, count));
         return Multi.createFrom().iterable(pending)
-                .onItem().transformToUni(record -> {
-                    String sendingKey = record.jobId() + "/" + record.index();
-                    if (!sending.add(sendingKey)) {
-                        settled.accept(1);
-                        return Uni.createFrom().voidItem();
-                    }
-                    return caller.call(upstream, record.input(), () -> stops.isStopped(record.jobId()))
-                            .eventually(() -> sending.remove(sendingKey))
-                            .invoke(result -> {
-                                if (result == null) {
-                                    settled.accept(1);
-                                } else {
-                                    unacked.incrementAndGet();
-                                    batcher.add(serialize(outcome(record, result)));
+                .onItem().transformToUni(record -> budget.room()
+                        .chain(() -> caller.call(upstream, record.input(),
+                                attempt -> stops.isStopped(record.jobId()) || (attempt == 1 && !mayStart(run))))
+                        .invoke(result -> {
+                            if (result == null) {
+                                if (!stops.isStopped(record.jobId())) {
+                                    run.unstarted.add(record.index());
                                 }
-                            })
-                            .replaceWithVoid();
-                })
+                                return;
+                            }
+                            run.sent.add(record.index());
+                            byte[] outcome = serialize(outcome(record, result));
+                            budget.add(outcome.length);
+                            run.outstanding.incrementAndGet();
+                            batcher.add(outcome);
+                        })
+                        .replaceWithVoid())
                 .merge(pending.size())
                 .collect().last()
                 .eventually(batcher::flush)
                 .replaceWithVoid();
+    }
+
+    /** Whether a record of this run may get its first call now. */
+    private boolean mayStart(ChunkRun run) {
+        return !run.handedBack() && replica.holdsLease();
     }
 
     /** The record's outcome: what its calls ended with. */
@@ -250,19 +350,168 @@ public class JobDispatcher {
         }
     }
 
-    /** Hands one batch of a chunk's outcomes to the status topic's producer. */
-    private void emit(String jobKey, byte[] outcomes, int count, Message<JobChunk> chunk, IntConsumer settled) {
+    /**
+     * Hands one batch of a chunk's outcomes to the status topic's producer. A batch the producer gives up on (the
+     * broker away for longer than its delivery time-out) is handed over again after a pause: outcomes are only ever
+     * dropped by the broker's acknowledgement.
+     */
+    private void emit(ChunkRun run, byte[] outcomes, int count) {
         out.emit(Message.of(outcomes)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(jobKey).build())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(run.chunk.jobId().toString()).build())
                 .withAck(() -> {
-                    unacked.addAndGet(-count);
-                    settled.accept(count);
+                    budget.release(count, outcomes.length - count - 1L);
+                    run.outstanding.addAndGet(-count);
+                    ackIfDone(run);
                     pump();
                     return CompletableFuture.completedFuture(null);
                 })
                 .withNack(t -> {
-                    unacked.addAndGet(-count);
-                    return chunk.nack(t);
+                    LOG.warnf("outcomes of chunk %s not taken by the broker (%s); sending them again", run.key(), t.getMessage());
+                    vertx.setTimer(1000, id -> emit(run, outcomes, count));
+                    return CompletableFuture.completedFuture(null);
                 }));
+    }
+
+    /** Every record of the run is resolved: it is acknowledged once the broker has the last of its outcomes. */
+    private void settle(ChunkRun run) {
+        if (run.handedBack()) {
+            releaseWhenStored(run);
+            return;
+        }
+        run.phase(ChunkRun.Phase.SETTLING);
+        ackIfDone(run);
+    }
+
+    private void ackIfDone(ChunkRun run) {
+        List<Message<byte[]>> ack = run.ackable();
+        if (ack.isEmpty()) {
+            return;
+        }
+        ack.forEach(Message::ack);
+        finish(run);
+    }
+
+    /** Waits out a claim held elsewhere (or a lease in doubt) off the queue, then tries again. */
+    private void park(ChunkRun run) {
+        if (run.handedBack()) {
+            finish(run);
+            return;
+        }
+        run.phase(ChunkRun.Phase.PARKED);
+        parked.incrementAndGet();
+        vertx.setTimer(config.claimRetry().toMillis(), id -> {
+            parked.decrementAndGet();
+            if (run.handedBack() || !accepting) {
+                finish(run);
+                return;
+            }
+            run.phase(ChunkRun.Phase.WAITING);
+            queue.offer(run);
+            pump();
+        });
+    }
+
+    /**
+     * A handed-back run whose calls have ended: once every record it sent has its outcome stored (wherever the status
+     * writer runs), its claim is released, so the next claimant sends only what nobody sent.
+     */
+    private void releaseWhenStored(ChunkRun run) {
+        run.phase(ChunkRun.Phase.RELEASING);
+        Integer[] sent = run.sent.toArray(Integer[]::new);
+        Uni<Integer> pending = sent.length == 0 ? Uni.createFrom().item(0) : chunks.stillPending(run.chunk.jobId(), sent);
+        pending.onFailure().recoverWithItem(-1).subscribe().with(n -> {
+            if (n != 0) {
+                vertx.setTimer(200, id -> releaseWhenStored(run));
+                return;
+            }
+            withRetry(chunks.release(run.chunk, replica.id()), "release chunk " + run.key())
+                    .subscribe().with(ignored -> finish(run));
+        });
+    }
+
+    private void finish(ChunkRun run) {
+        runs.remove(run.key(), run);
+        run.end();
+    }
+
+    /**
+     * Partitions moved to another replica: their waiting chunks are dropped at once (never started here), and their
+     * running chunks start no new record; calls in flight finish and their claims are released once stored.
+     */
+    public void revoked(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> gone = new HashSet<>(partitions);
+        int dropped = handBack(run -> run.partition != null && gone.contains(run.partition));
+        if (dropped > 0 || !gone.isEmpty()) {
+            LOG.infof("partitions %s revoked: %d chunk(s) handed back", gone, dropped);
+        }
+    }
+
+    /** Hands back the runs that match; returns how many. */
+    private int handBack(Predicate<ChunkRun> which) {
+        List<ChunkRun> waiting = queue.removeWaiting(which);
+        waiting.forEach(run -> {
+            run.handBack();
+            finish(run);
+        });
+        int n = waiting.size();
+        for (ChunkRun run : runs.values()) {
+            if (!which.test(run) || waiting.contains(run)) {
+                continue;
+            }
+            n++;
+            ChunkRun.Phase phase = run.handBack();
+            if (phase == ChunkRun.Phase.SETTLING) {
+                releaseWhenStored(run);
+            }
+            // SENDING: the end of its calls hands it back; PARKED: its timer ends it; WAITING: being polled right now
+        }
+        return n;
+    }
+
+    /**
+     * Graceful shutdown (SIGTERM), before the Kafka connectors close: take no more chunks, hand back everything not
+     * finished, let the calls in flight end and their outcomes reach the broker and the store, then leave the cluster
+     * (the claims go with the replica's lease), all within {@code batchwire.cluster.shutdown-grace}. The consumers then
+     * commit what was acknowledged and leave their groups.
+     */
+    void drain(@Observes ShutdownEvent event) {
+        accepting = false;
+        long start = System.nanoTime();
+        int handed = handBack(run -> run.phase() != ChunkRun.Phase.SETTLING);
+        CompletableFuture<?>[] ends = runs.values().stream().map(r -> r.ended).toArray(CompletableFuture[]::new);
+        LOG.infof("shutting down: %d chunk(s) handed back, waiting for %d to end", handed, ends.length);
+        boolean clean = true;
+        try {
+            CompletableFuture.allOf(ends).get(cluster.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            clean = false;
+            LOG.warnf("shutting down: %d chunk(s) still not ended after %s; leaving anyway", runs.size(), cluster.shutdownGrace());
+        }
+        try {
+            replica.leave().subscribeAsCompletionStage().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warnf("shutting down: could not leave the cluster (%s); the lease runs out by itself", e.getMessage());
+        }
+        LOG.infof("shutting down: work handed back %s in %d ms", clean ? "cleanly" : "partly",
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private void deadLetter(Message<byte[]> message, String reason, String cause) {
+        deadLetters.send(origin(message), message.getPayload(), reason, cause)
+                .subscribe().with(ignored -> message.ack());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static DeadLetters.Origin origin(Message<byte[]> message) {
+        Optional<IncomingKafkaRecordMetadata> meta = message.getMetadata(IncomingKafkaRecordMetadata.class);
+        return meta.map(m -> new DeadLetters.Origin(m.getTopic(), m.getPartition(), m.getOffset(),
+                        m.getKey() == null ? null : m.getKey().toString()))
+                .orElse(new DeadLetters.Origin("?", -1, -1, null));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static TopicPartition partition(Message<byte[]> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> new TopicPartition(m.getTopic(), m.getPartition())).orElse(null);
     }
 }

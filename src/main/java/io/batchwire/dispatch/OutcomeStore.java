@@ -19,9 +19,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.UUID;
 
@@ -98,21 +100,44 @@ public class OutcomeStore {
                 completes, arrays, columns, JobTransitions.sql(JobState.COMPLETED));
     }
 
+    /** What storing a batch did: the jobs it finished, and the jobs it named that do not exist (and never did). */
+    public record Stored(List<UUID> finished, Set<UUID> unknown) {
+    }
+
     /**
      * Stores a batch of outcomes. Job rows are locked first, in id order, so outcome order ({@code seq}, and
-     * {@code completed_at}, taken once per statement after the locks) follows commit order.
-     *
-     * @return the ids of the jobs this batch finished
+     * {@code completed_at}, taken once per statement after the locks) follows commit order. Outcomes of jobs that have
+     * ended change nothing; outcomes of jobs that do not exist are reported, not stored.
      */
-    public Uni<List<UUID>> store(List<RecordOutcome> batch) {
+    public Uni<Stored> store(List<RecordOutcome> batch) {
         Map<UUID, Map<Integer, RecordOutcome>> byJob = new HashMap<>();
         for (RecordOutcome o : batch) {
             byJob.computeIfAbsent(o.jobId(), k -> new LinkedHashMap<>()).putIfAbsent(o.index(), o);
         }
         UUID[] jobIds = byJob.keySet().stream().sorted().toArray(UUID[]::new);
         return pool.withTransaction(conn -> lockJobs(conn, jobIds)
-                .chain(seqBase -> updateRecords(conn, byJob, seqBase))
-                .chain(changed -> updateJobs(conn, changed)));
+                .chain(seqBase -> unknown(conn, jobIds, seqBase)
+                        .chain(unknown -> updateRecords(conn, byJob, seqBase)
+                                .chain(changed -> updateJobs(conn, changed))
+                                .map(finished -> new Stored(finished, unknown)))));
+    }
+
+    /** Of the jobs not locked (ended, or absent), those that neither exist nor left a tombstone. */
+    private static Uni<Set<UUID>> unknown(SqlConnection conn, UUID[] jobIds, Map<UUID, Long> locked) {
+        UUID[] missing = Arrays.stream(jobIds).filter(id -> !locked.containsKey(id)).toArray(UUID[]::new);
+        if (missing.length == 0) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return conn.preparedQuery("""
+                        SELECT m.id FROM unnest($1::uuid[]) AS m(id)
+                        WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = m.id)
+                          AND NOT EXISTS (SELECT 1 FROM expired_jobs e WHERE e.id = m.id)""")
+                .execute(Tuple.of(missing))
+                .map(rows -> {
+                    Set<UUID> out = new HashSet<>();
+                    rows.forEach(r -> out.add(r.getUUID("id")));
+                    return out;
+                });
     }
 
     private Uni<Map<UUID, Long>> lockJobs(SqlConnection conn, UUID[] jobIds) {

@@ -17,6 +17,9 @@ public final class Channels {
     /** Public CloudEvents, out to {@code batchwire.job-events} (key = job id). */
     public static final String EVENTS_OUT = "job-events-out";
 
+    /** Messages that cannot be processed, out to {@code batchwire.dead-letter}, with the reason in headers. */
+    public static final String DEAD_LETTER_OUT = "dead-letter-out";
+
     private Channels() {
     }
 }

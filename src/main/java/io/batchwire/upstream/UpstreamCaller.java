@@ -19,7 +19,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
 
 /**
  * Sends one record to its upstream: under the upstream's concurrency and rate limits, with a timeout per
@@ -42,13 +42,14 @@ public class UpstreamCaller {
     }
 
     /**
-     * Sends one record's input; how it ended, or null when {@code stopped} said before some attempt that the record's
-     * job has ended (its record already has an outcome then, so nothing more is sent).
+     * Sends one record's input; how it ended, or null when {@code stopBefore} said before some attempt (given its
+     * number, from 1) that no more should be made: the record's job has ended, or (before the first) the caller gave
+     * the record up. Asked once the attempt holds its concurrency permit, right before sending.
      */
-    public Uni<CallResult> call(Upstream upstream, JsonNode input, BooleanSupplier stopped) {
+    public Uni<CallResult> call(Upstream upstream, JsonNode input, IntPredicate stopBefore) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
-        return attempt(upstream, input, 1, stopped).onItem().ifNotNull().transform(a -> {
+        return attempt(upstream, input, 1, stopBefore).onItem().ifNotNull().transform(a -> {
             long durationMs = (System.nanoTime() - t0) / 1_000_000;
             timer(upstream.type(), a.kind).record(durationMs, java.util.concurrent.TimeUnit.MILLISECONDS);
             return new CallResult(a.kind, a.statusCode, a.attempt, startedAt, durationMs, a.result, a.errorCode,
@@ -62,10 +63,10 @@ public class UpstreamCaller {
                 .tag("upstream", upstream).tag("status", kind.wire()).register(metrics));
     }
 
-    private Uni<Attempt> attempt(Upstream upstream, JsonNode input, int n, BooleanSupplier stopped) {
+    private Uni<Attempt> attempt(Upstream upstream, JsonNode input, int n, IntPredicate stopBefore) {
         UpstreamConfig.Upstream cfg = upstream.config();
         return upstream.concurrency()
-                .run(() -> stopped.getAsBoolean() ? Uni.createFrom().<Attempt>nullItem()
+                .run(() -> stopBefore.test(n) ? Uni.createFrom().<Attempt>nullItem()
                         : upstream.rate().acquire().chain(() -> send(upstream, input, n)))
                 .onItem().ifNotNull().transformToUni(a -> {
                     if (!a.retryable || n >= cfg.maxAttempts()) {
@@ -73,7 +74,7 @@ public class UpstreamCaller {
                     }
                     Duration wait = a.retryAfter != null ? min(a.retryAfter, cfg.maxRetryAfter()) : backoff(cfg, n);
                     return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
-                            .chain(() -> attempt(upstream, input, n + 1, stopped));
+                            .chain(() -> attempt(upstream, input, n + 1, stopBefore));
                 });
     }
 

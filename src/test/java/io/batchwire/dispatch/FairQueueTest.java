@@ -17,7 +17,7 @@ class FairQueueTest {
 
     @Test
     void tenantsTakeTurnsAndSlotsBoundEachUpstream() {
-        FairQueue q = new FairQueue(type -> 2);
+        FairQueue<Message<JobChunk>> q = new FairQueue<>(type -> 2, Message::getPayload);
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();
         for (int i = 0; i < 5; i++) {
@@ -41,5 +41,27 @@ class FairQueueTest {
         assertThat(q.poll().getPayload().tenantId()).isEqualTo(a);
         assertThat(q.poll()).isNull();
         assertThat(q.held()).isEqualTo(7 - 1);
+    }
+
+    @Test
+    void chunksOfRevokedPartitionsLeaveTheQueueAndTheTurnsStayFair() {
+        FairQueue<Message<JobChunk>> q = new FairQueue<>(type -> 1, Message::getPayload);
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        Message<JobChunk> a0 = chunk("company", a, 0);
+        Message<JobChunk> a1 = chunk("company", a, 10);
+        Message<JobChunk> b0 = chunk("company", b, 0);
+        q.offer(a0);
+        q.offer(a1);
+        q.offer(b0);
+
+        List<Message<JobChunk>> removed = q.removeWaiting(m -> m.getPayload().tenantId().equals(a));
+        assertThat(removed).containsExactly(a0, a1);
+        assertThat(q.waiting()).isEqualTo(1);
+        assertThat(q.poll()).isSameAs(b0);
+        assertThat(q.poll()).isNull();
+        q.done(b0);
+        assertThat(q.poll()).as("tenant a has no turn left").isNull();
+        assertThat(q.held()).isZero();
     }
 }
