@@ -34,7 +34,7 @@ else
   echo "check.sh: neither kustomize nor kubectl installed, builds skipped" >&2
 fi
 if [ ${#build[@]} -gt 0 ]; then
-  for dir in base kafka-topics overlays/dev overlays/prod; do
+  for dir in base kafka-topics overlays/dev overlays/prod overlays/keda; do
     if out="$("${build[@]}" "$root/deploy/k8s/$dir" 2>&1)"; then
       echo "check.sh: build k8s/$dir OK ($(grep -c '^kind:' <<<"$out") resources)"
     else

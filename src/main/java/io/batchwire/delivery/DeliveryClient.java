@@ -1,13 +1,18 @@
 package io.batchwire.delivery;
 
+import io.quarkus.runtime.Startup;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** The one HTTP client of webhooks and result pushes: a pool as large as one poll's deliveries, no redirects. */
+/**
+ * The one HTTP client of webhooks and result pushes: a pool as large as one poll's deliveries, no redirects. Made at
+ * start-up, on the main thread, so that it outlives the HTTP server's verticles during a shutdown.
+ */
 @ApplicationScoped
+@Startup
 public class DeliveryClient {
 
     private final WebClient client;

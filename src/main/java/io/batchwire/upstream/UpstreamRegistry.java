@@ -2,6 +2,7 @@ package io.batchwire.upstream;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,8 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** The configured upstreams by job type, each built once at start-up. */
+/**
+ * The configured upstreams by job type, each built once at start-up, on the main thread: a Vert.x client made on
+ * a request's event loop would belong to the HTTP server's verticle and be closed with it, at the very start of a
+ * graceful shutdown, while the dispatcher still lets its calls in flight finish.
+ */
 @ApplicationScoped
+@Startup
 public class UpstreamRegistry {
 
     private final Map<String, Upstream> byType = new TreeMap<>();

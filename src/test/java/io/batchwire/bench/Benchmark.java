@@ -2,9 +2,12 @@ package io.batchwire.bench;
 
 import io.batchwire.bench.BenchConfig.Mode;
 import io.batchwire.bench.MockUpstream.Drive;
-import io.batchwire.bench.Proc.Cpu;
 import io.batchwire.bench.Workload.Done;
 import io.batchwire.bench.Workload.Submit;
+import io.batchwire.testing.Infra;
+import io.batchwire.testing.Proc;
+import io.batchwire.testing.Proc.Cpu;
+import io.batchwire.testing.ServiceProcess;
 
 import org.awaitility.Awaitility;
 

@@ -41,7 +41,7 @@ public final class FakeUpstream {
         return instance;
     }
 
-    static FakeUpstream start() throws Exception {
+    public static FakeUpstream start() throws Exception {
         FakeUpstream f = new FakeUpstream();
         f.server = f.vertx.createHttpServer().requestHandler(f::handle).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -49,7 +49,7 @@ public final class FakeUpstream {
         return f;
     }
 
-    void stop() {
+    public void stop() {
         vertx.close();
     }
 

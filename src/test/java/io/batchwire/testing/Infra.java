@@ -1,4 +1,4 @@
-package io.batchwire.bench;
+package io.batchwire.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,17 +13,17 @@ import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 
 /** The real parts the service runs on: a fresh PostgreSQL database and a Kafka broker of its own. */
-final class Infra {
+public final class Infra {
 
-    static final String PG = System.getenv().getOrDefault("BATCHWIRE_BENCH_PG", "127.0.0.1:5432");
-    static final String DB_USER = "batchwire";
-    static final String DB_PASSWORD = "batchwire";
+    public static final String PG = System.getenv().getOrDefault("BATCHWIRE_BENCH_PG", "127.0.0.1:5432");
+    public static final String DB_USER = "batchwire";
+    public static final String DB_PASSWORD = "batchwire";
 
     private Infra() {
     }
 
     /** Drops and creates {@code db}, owned by role {@code batchwire} (created if missing). */
-    static void createDatabase(String db) throws SQLException {
+    public static void createDatabase(String db) throws SQLException {
         if (!db.matches("[a-z_][a-z0-9_]*")) {
             throw new IllegalArgumentException("bench.db must be a plain lower-case identifier, was " + db);
         }
@@ -40,7 +40,7 @@ final class Infra {
     }
 
     /** Records without an outcome yet, and jobs already on Kafka (for backlog mode). */
-    static long[] backlog(String db) throws SQLException {
+    public static long[] backlog(String db) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG + "/" + db, DB_USER, DB_PASSWORD);
              Statement s = c.createStatement();
              ResultSet r = s.executeQuery("""
@@ -51,14 +51,14 @@ final class Infra {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
     /** A broker started with {@code kafka/kafka.sh} on free ports and a throw-away data dir; {@link #close} resets it. */
-    static final class Broker implements AutoCloseable {
+    public static final class Broker implements AutoCloseable {
 
         private final Path dir;
         private final int port;
@@ -70,7 +70,7 @@ final class Infra {
             this.controllerPort = controllerPort;
         }
 
-        static Broker start() throws Exception {
+        public static Broker start() throws Exception {
             Broker b = new Broker(Files.createTempDirectory("batchwire-bench-kafka-"), freePort(), freePort());
             try {
                 b.kafka("start");
@@ -81,11 +81,11 @@ final class Infra {
             return b;
         }
 
-        String bootstrap() {
+        public String bootstrap() {
             return "127.0.0.1:" + port;
         }
 
-        long pid() {
+        public long pid() {
             try {
                 return Long.parseLong(Files.readString(dir.resolve("kafka.pid")).trim());
             } catch (IOException | NumberFormatException e) {

@@ -1,4 +1,4 @@
-package io.batchwire.bench;
+package io.batchwire.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Linux {@code /proc} readings: memory of a process and CPU time of processes and of the machine. */
-final class Proc {
+public final class Proc {
 
     /** USER_HZ: the unit of the CPU times in {@code /proc}; 100 on every Linux this runs on. */
     private static final double TICKS_PER_SECOND = 100;
@@ -18,7 +18,7 @@ final class Proc {
     }
 
     /** A {@code kB} field of {@code /proc/<pid>/status} (e.g. {@code VmHWM}, {@code VmRSS}) in MiB, or -1. */
-    static double statusMiB(long pid, String field) {
+    public static double statusMiB(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
                 if (line.startsWith(field + ":")) {
@@ -32,7 +32,7 @@ final class Proc {
     }
 
     /** User + system CPU seconds a process has used so far (0 if it is gone). */
-    static double cpuSeconds(long pid) {
+    public static double cpuSeconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
             // fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15
@@ -44,7 +44,7 @@ final class Proc {
     }
 
     /** CPU seconds so far of each process named {@code postgres} (the server and every backend), by pid. */
-    static Map<Long, Double> postgresCpuSeconds() {
+    public static Map<Long, Double> postgresCpuSeconds() {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
                     .filter(p -> {
@@ -62,7 +62,7 @@ final class Proc {
     }
 
     /** The machine's CPU time so far, all cores: {busy seconds, total seconds}. */
-    static double[] machineCpuSeconds() {
+    public static double[] machineCpuSeconds() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
             long total = 0;
@@ -81,32 +81,32 @@ final class Proc {
      * CPU seconds used between two moments, by part of the system. Postgres counts its processes alive at the end
      * (a backend that exited in between is lost; one that started counts whole).
      */
-    record Cpu(double service, double broker, Map<Long, Double> postgresByPid, double harness, double machineBusy,
+    public record Cpu(double service, double broker, Map<Long, Double> postgresByPid, double harness, double machineBusy,
                double machineTotal) {
 
-        static Cpu sample(long servicePid, long brokerPid) {
+        public static Cpu sample(long servicePid, long brokerPid) {
             double[] machine = machineCpuSeconds();
             return new Cpu(cpuSeconds(servicePid), cpuSeconds(brokerPid), postgresCpuSeconds(),
                     cpuSeconds(ProcessHandle.current().pid()), machine[0], machine[1]);
         }
 
-        Cpu minus(Cpu before) {
+        public Cpu minus(Cpu before) {
             Map<Long, Double> pg = new HashMap<>();
             postgresByPid.forEach((pid, s) -> pg.put(pid, s - before.postgresByPid.getOrDefault(pid, 0.0)));
             return new Cpu(service - before.service, broker - before.broker, pg,
                     harness - before.harness, machineBusy - before.machineBusy, machineTotal - before.machineTotal);
         }
 
-        double postgres() {
+        public double postgres() {
             return postgresByPid.values().stream().mapToDouble(Double::doubleValue).sum();
         }
 
         /** Busy CPU time of everything else on the machine (other builds and tests, the kernel's own work). */
-        double other() {
+        public double other() {
             return Math.max(0, machineBusy - service - broker - postgres() - harness);
         }
 
-        double busyPercent() {
+        public double busyPercent() {
             return machineTotal <= 0 ? 0 : 100 * machineBusy / machineTotal;
         }
     }

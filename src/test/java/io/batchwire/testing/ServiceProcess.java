@@ -1,4 +1,4 @@
-package io.batchwire.bench;
+package io.batchwire.testing;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * The packaged service in a JVM of its own, in prod mode: {@code java @deploy/jvm.options -Xmx<heap> -D... -jar quarkus-run.jar},
  * output to a log file. {@link #close} stops it (SIGTERM, then SIGKILL after 45 s).
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
@@ -35,7 +35,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Starts the service with {@code properties} as system properties and {@code jvmArgs} before them. */
-    static ServiceProcess start(Path jar, String heap, Map<String, String> properties, List<String> jvmArgs, Path log)
+    public static ServiceProcess start(Path jar, String heap, Map<String, String> properties, List<String> jvmArgs, Path log)
             throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " does not exist: build the service first (./mvnw package, or run the benchmark with ./mvnw -Pbench verify)");
@@ -54,23 +54,23 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** {@code $JAVA_HOME/bin/<name>} of the JVM running the benchmark. */
-    static Path javaTool(String name) {
+    public static Path javaTool(String name) {
         return Path.of(System.getProperty("java.home"), "bin", name);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    void awaitReady(Duration timeout) {
+    public void awaitReady(Duration timeout) {
         try {
             Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
                 if (!process.isAlive()) {
@@ -90,7 +90,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Peak and current RSS (MiB) now. */
-    double[] rssMiB() {
+    public double[] rssMiB() {
         return new double[]{Proc.statusMiB(pid(), "VmHWM"), Proc.statusMiB(pid(), "VmRSS")};
     }
 
@@ -98,7 +98,7 @@ final class ServiceProcess implements AutoCloseable {
      * Heap in use right after a full GC, in MiB: {@code jcmd <pid> GC.run}, then the sum of
      * {@code jvm_memory_used_bytes{area="heap"}} from {@code /q/metrics}. -1 if either step fails.
      */
-    double heapAfterGcMiB() {
+    public double heapAfterGcMiB() {
         try {
             Process jcmd = new ProcessBuilder(javaTool("jcmd").toString(), String.valueOf(pid()), "GC.run")
                     .redirectErrorStream(true).start();
@@ -116,13 +116,27 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    String tail(int lines) {
+    public String tail(int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
+    }
+
+    /** SIGTERM, and waits up to {@code timeout} for the process to exit; its exit code, or -1 if it did not. */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return -1;
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: the process dies at once, mid-work, as a crash does. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
     @Override
