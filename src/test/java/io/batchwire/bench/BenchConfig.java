@@ -24,13 +24,13 @@ import java.util.Set;
 record BenchConfig(Mode mode, int jobs, int warmupJobs, int records, int submitters, String latency, double errorRate, int limit,
                    String heap, int maxAttempts, Duration timeout, Duration capacityTime, String db, Path outDir,
                    Path jar, List<String> serviceArgs, List<Integer> backlogAt,
-                   int probes, Duration probeInterval) {
+                   int probes, Duration probeInterval, int replicas, Duration eventInterval, List<String> scaleEvents) {
 
-    enum Mode { THROUGHPUT, BACKLOG }
+    enum Mode { THROUGHPUT, BACKLOG, SCALE }
 
     private static final Set<String> KEYS = Set.of("mode", "jobs", "records", "submitters", "latency", "error-rate",
             "limit", "heap", "max-attempts", "timeout", "capacity-seconds", "db", "out", "jar", "service-args",
-            "backlog-at", "warmup-jobs", "probes", "probe-interval-ms");
+            "backlog-at", "warmup-jobs", "probes", "probe-interval-ms", "replicas", "event-seconds", "scale-events");
 
     static BenchConfig fromSystemProperties() {
         Map<String, String> p = new HashMap<>();
@@ -57,11 +57,12 @@ record BenchConfig(Mode mode, int jobs, int warmupJobs, int records, int submitt
         }
         Mode mode = Mode.valueOf(p.getOrDefault("mode", "throughput").toUpperCase());
         boolean backlog = mode == Mode.BACKLOG;
-        int jobs = integer(p, "jobs", 100);
+        boolean scale = mode == Mode.SCALE;
+        int jobs = integer(p, "jobs", scale ? 40 : 100);
         int records = integer(p, "records", 1000);
         String latency = p.getOrDefault("latency", backlog ? "1000" : "100");
         MockUpstream.latency(latency); // fail early on a bad spec
-        int limit = integer(p, "limit", backlog ? 10 : 200);
+        int limit = integer(p, "limit", backlog ? 10 : scale ? 64 : 200);
         double errorRate = Double.parseDouble(p.getOrDefault("error-rate", "0"));
         if (errorRate < 0 || errorRate > 1) {
             throw new IllegalArgumentException("bench.error-rate must be within 0..1, was " + errorRate);
@@ -73,13 +74,19 @@ record BenchConfig(Mode mode, int jobs, int warmupJobs, int records, int submitt
         List<Integer> backlogAt = Arrays.stream(p.getOrDefault("backlog-at", "10000,100000").split(","))
                 .map(String::trim).map(Integer::parseInt).sorted().toList();
         int warmupJobs = p.containsKey("warmup-jobs") ? Integer.parseInt(p.get("warmup-jobs")) : 0;
+        List<String> events = Arrays.stream(p.getOrDefault("scale-events", "leave,join,kill,join").split(","))
+                .map(String::trim).toList();
+        if (!Set.of("leave", "kill", "join").containsAll(events)) {
+            throw new IllegalArgumentException("bench.scale-events takes leave, kill and join, was " + events);
+        }
         return new BenchConfig(mode, jobs, warmupJobs, records, integer(p, "submitters", 4), latency, errorRate, limit,
                 p.getOrDefault("heap", "512m"), integer(p, "max-attempts", 4), timeout,
                 Duration.ofMillis((long) (1000 * Double.parseDouble(p.getOrDefault("capacity-seconds", "3")))),
                 p.getOrDefault("db", "batchwire_bench"), Path.of(p.getOrDefault("out", "target/bench")),
                 Path.of(p.getOrDefault("jar", "target/quarkus-app/quarkus-run.jar")), serviceArgs, backlogAt,
                 Math.max(0, Math.min(Integer.parseInt(p.getOrDefault("probes", "10")), jobs - 1)),
-                Duration.ofMillis(integer(p, "probe-interval-ms", 250)));
+                Duration.ofMillis(integer(p, "probe-interval-ms", 250)), integer(p, "replicas", 3),
+                Duration.ofSeconds(integer(p, "event-seconds", 5)), events);
     }
 
     long totalRecords() {

@@ -46,6 +46,7 @@ import static io.batchwire.bench.Report.percentile;
  * ./mvnw -Pbench verify -Dbench.latency=0                  # zero-latency upstream
  * ./mvnw -Pbench verify -Dbench.latency=uniform:50-150 -Dbench.error-rate=0.01
  * ./mvnw -Pbench verify -Dbench.mode=backlog               # 100k records queued behind 1 s x limit 10
+ * ./mvnw -Pbench verify -Dbench.mode=scale                 # 1 replica, then 3 with a scale event every 5 s
  * ./mvnw -Pbench verify -Dbench.service-args="-XX:StartFlightRecording=filename=target/bench/service.jfr,settings=profile"
  * </pre>
  * The {@code bench} profile packages the service (tests are skipped unless {@code -DskipTests=false}), then runs
@@ -66,7 +67,9 @@ import static io.batchwire.bench.Report.percentile;
  *
  * <h2>Properties</h2> (defaults in brackets; blank = default)
  * <ul>
- *   <li>{@code bench.mode} [throughput] or backlog</li>
+ *   <li>{@code bench.mode} [throughput], backlog or scale ({@link ScaleRun})</li>
+ *   <li>scale mode: {@code bench.replicas} [3], {@code bench.event-seconds} between scale events [5],
+ *       {@code bench.scale-events} in order, repeated [leave,join,kill,join]; defaults jobs 40, limit 64</li>
  *   <li>{@code bench.jobs} [100], {@code bench.records} per job [1000], {@code bench.submitters} concurrent clients [4]</li>
  *   <li>{@code bench.probes} how many of the jobs are submitted one at a time into the saturated pipeline after the
  *       burst of the others [10], {@code bench.probe-interval-ms} apart [250]</li>
@@ -128,16 +131,17 @@ public final class Benchmark {
             String adminKey = "bench-admin-" + UUID.randomUUID();
             Path log = c.outDir().toAbsolutePath().resolve("service-" + stamp + ".log");
             log("starting the service (" + c.jar() + ", -Xmx" + c.heap() + "), log " + log);
-            ServiceProcess service = res.add(ServiceProcess.start(c.jar(), c.heap(),
-                    serviceProperties(c, broker, mock, apiKey, adminKey), c.serviceArgs(), log));
+            Map<String, String> properties = serviceProperties(c, broker, mock, apiKey, adminKey);
+            ServiceProcess service = res.add(ServiceProcess.start(c.jar(), c.heap(), properties, c.serviceArgs(), log));
             service.awaitReady(Duration.ofMinutes(3));
-            Workload.grantPlan(service.uri("/"), adminKey, TENANT, c.records(), c.jobs() + c.warmupJobs());
+            Workload.grantPlan(service.uri("/"), adminKey, TENANT, c.records(),
+                    (c.mode() == Mode.SCALE ? 2 * c.jobs() : c.jobs()) + c.warmupJobs());
             report.put("service.log", log.toString());
             Workload workload = new Workload(service.uri("/v1/jobs"), apiKey, c.records(), c.submitters());
-            if (c.mode() == Mode.THROUGHPUT) {
-                throughput(c, report, mock, service, broker, workload);
-            } else {
-                backlog(c, report, service, workload);
+            switch (c.mode()) {
+                case THROUGHPUT -> throughput(c, report, mock, service, broker, workload);
+                case BACKLOG -> backlog(c, report, service, workload);
+                case SCALE -> new ScaleRun(c, report, mock, properties, workload, c.outDir(), stamp).run(service);
             }
             report.put("service.log_warnings", logWarnings(log));
         }

@@ -8,13 +8,17 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
+import java.util.function.Predicate;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,6 +38,9 @@ final class MockUpstream implements AutoCloseable {
     private final LongAdder errors = new LongAdder();
     private final LongAdder busyNanos = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Requests per {@code domain}, when counting (scale mode: a record answered twice is a duplicate call). */
+    private final Map<String, AtomicInteger> perDomain = new ConcurrentHashMap<>();
+    private volatile boolean counting;
     private HttpServer server;
 
     private MockUpstream(String latency, double errorRate) {
@@ -66,6 +73,22 @@ final class MockUpstream implements AutoCloseable {
         return errors.sum();
     }
 
+    /** From now on, counts the requests for each {@code domain}. */
+    void countPerDomain() {
+        counting = true;
+    }
+
+    /** Of the domains that match: how many were asked for once, twice, ... */
+    Map<Integer, Integer> timesAsked(Predicate<String> which) {
+        Map<Integer, Integer> out = new TreeMap<>();
+        perDomain.forEach((domain, n) -> {
+            if (which.test(domain)) {
+                out.merge(n.get(), 1, Integer::sum);
+            }
+        });
+        return out;
+    }
+
     /** Requests to {@code /companies} being served now. */
     int inFlight() {
         return inFlight.get();
@@ -91,6 +114,9 @@ final class MockUpstream implements AutoCloseable {
         long arrived = System.nanoTime();
         boolean fail = errorRate > 0 && ThreadLocalRandom.current().nextDouble() < errorRate;
         String domain = req.getParam("domain");
+        if (counting && domain != null) {
+            perDomain.computeIfAbsent(domain, d -> new AtomicInteger()).incrementAndGet();
+        }
         Runnable answer = () -> {
             inFlight.decrementAndGet();
             busyNanos.add(System.nanoTime() - arrived);
