@@ -30,7 +30,7 @@ public class ChunkStore implements JobEndings {
      * Marks the job processing (once), claims the chunk for {@code $4} if it is free or held by a dead replica (a
      * live holder, this replica included, keeps it), and reads its pending records when the claim is ours; the last row
      * (no idx) says whether the job exists (or existed: retention left a tombstone), how many records of the chunk are
-     * pending, and whether the claim is ours.
+     * pending, whether the claim is ours, and the weight of the job's tenant (its plan's).
      */
     private static final String START = """
             -- data-modifying WITHs always run, whether or not the SELECT reads them
@@ -46,12 +46,14 @@ public class ChunkStore implements JobEndings {
                 SELECT r.idx, r.custom_id, r.input FROM job_records r
                 WHERE r.job_id = $1 AND r.idx >= $2 AND r.idx < $3 AND r.status IN (%s))
             SELECT p.idx, p.custom_id, p.input::text AS input, NULL::bigint AS pending, NULL::boolean AS known,
-                   NULL::boolean AS ours
+                   NULL::boolean AS ours, NULL::int AS weight
             FROM pending p WHERE EXISTS (SELECT 1 FROM claim)
             UNION ALL
             SELECT NULL, NULL, NULL, (SELECT count(*) FROM pending),
                    EXISTS (SELECT 1 FROM jobs WHERE id = $1) OR EXISTS (SELECT 1 FROM expired_jobs WHERE id = $1),
-                   EXISTS (SELECT 1 FROM claim)
+                   EXISTS (SELECT 1 FROM claim),
+                   (SELECT p.weight FROM jobs j JOIN tenants t ON t.id = j.tenant_id JOIN plans p ON p.name = t.plan
+                    WHERE j.id = $1)
             ORDER BY 1 NULLS LAST""".formatted(JobTransitions.sql(JobState.PROCESSING),
             JobTransitions.sqlStatesThatMayMoveTo(JobState.PROCESSING), RecordTransitions.sqlMayTakeOutcome());
 
@@ -68,9 +70,10 @@ public class ChunkStore implements JobEndings {
 
     /**
      * What starting a chunk found: whether its job exists, how many of its records are pending, and, when the claim is
-     * this replica's, those records (a record already stored is never sent upstream again).
+     * this replica's, those records (a record already stored is never sent upstream again); and the weight of the
+     * job's tenant on the upstream.
      */
-    public record Start(boolean jobKnown, int pending, boolean claimed, List<PendingRecord> records) {
+    public record Start(boolean jobKnown, int pending, boolean claimed, List<PendingRecord> records, int weight) {
     }
 
     public Uni<Start> start(JobChunk chunk, UUID replica) {
@@ -84,7 +87,9 @@ public class ChunkStore implements JobEndings {
                         if (idx != null) {
                             out.add(new PendingRecord(chunk.jobId(), idx, r.getString("custom_id"), readTree(r.getString("input"))));
                         } else {
-                            summary = new Start(r.getBoolean("known"), r.getLong("pending").intValue(), r.getBoolean("ours"), out);
+                            Integer weight = r.getInteger("weight");
+                            summary = new Start(r.getBoolean("known"), r.getLong("pending").intValue(), r.getBoolean("ours"), out,
+                                    weight == null ? 1 : weight);
                         }
                     }
                     return summary;

@@ -10,12 +10,18 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToIntFunction;
 
 /**
  * Job chunks waiting for their upstream, one queue per upstream type and, inside it, one per tenant. {@link #poll()}
- * hands out the next chunk of an upstream that has a free slot, taking tenants in turn (round robin), so a tenant's
- * backlog delays another tenant by at most one chunk per turn. Thread-safe; no I/O happens under its lock.
+ * hands out the next chunk of an upstream that has a free slot, taking tenants in turn by weight (stride scheduling:
+ * the tenant with the least weighted share of starts so far goes next; equal weights take plain turns), so a tenant's
+ * backlog delays another tenant by at most one chunk per turn, and tenants of weights 3 and 1 run chunks 3:1 (which
+ * keeps both with records waiting at the upstream's limiter, where calls are shared by weight again). An upstream
+ * runs {@code slots} chunks, plus one for each tenant with chunks waiting, so a waiting tenant never lacks a running
+ * chunk (and records at the limiter) because others' chunks hold every slot. Thread-safe; no I/O happens under its
+ * lock.
  *
  * @param <T> what is queued: anything that names its chunk
  */
@@ -23,15 +29,18 @@ final class FairQueue<T> {
 
     private final ToIntFunction<String> slotsPerType;
     private final Function<T, JobChunk> chunkOf;
+    private final ToDoubleFunction<UUID> weightOf;
     private final Map<String, Lane<T>> lanes = new LinkedHashMap<>();
     private int waiting;
     private int running;
 
-    /** One upstream type's waiting chunks, by tenant, and its running count. */
+    /** One upstream type's waiting chunks, by tenant (in the order they started waiting), and its running count. */
     private static final class Lane<T> {
         final int slots;
-        final Map<UUID, ArrayDeque<T>> byTenant = new HashMap<>();
-        final ArrayDeque<UUID> turns = new ArrayDeque<>();
+        final Map<UUID, ArrayDeque<T>> byTenant = new LinkedHashMap<>();
+        final Map<UUID, Double> pass = new HashMap<>();
+        /** The pass of the tenant served last: one that starts waiting joins at it. */
+        double now;
         int running;
 
         Lane(int slots) {
@@ -40,8 +49,13 @@ final class FairQueue<T> {
     }
 
     FairQueue(ToIntFunction<String> slotsPerType, Function<T, JobChunk> chunkOf) {
+        this(slotsPerType, chunkOf, tenant -> 1);
+    }
+
+    FairQueue(ToIntFunction<String> slotsPerType, Function<T, JobChunk> chunkOf, ToDoubleFunction<UUID> weightOf) {
         this.slotsPerType = slotsPerType;
         this.chunkOf = chunkOf;
+        this.weightOf = weightOf;
     }
 
     synchronized void offer(T item) {
@@ -51,7 +65,7 @@ final class FairQueue<T> {
         if (q == null) {
             q = new ArrayDeque<>();
             lane.byTenant.put(c.tenantId(), q);
-            lane.turns.addLast(c.tenantId());
+            lane.pass.merge(c.tenantId(), lane.now, Math::max);
         }
         q.addLast(item);
         waiting++;
@@ -60,16 +74,27 @@ final class FairQueue<T> {
     /** The next chunk that may start now, marked running; null if none. */
     synchronized T poll() {
         for (Lane<T> lane : lanes.values()) {
-            if (lane.running >= lane.slots || lane.turns.isEmpty()) {
+            if (lane.byTenant.isEmpty() || lane.running >= lane.slots + lane.byTenant.size()) {
                 continue;
             }
-            UUID tenant = lane.turns.pollFirst();
+            UUID tenant = null;
+            double least = Double.MAX_VALUE;
+            for (UUID t : lane.byTenant.keySet()) {
+                double p = lane.pass.getOrDefault(t, 0.0);
+                if (p < least) {
+                    least = p;
+                    tenant = t;
+                }
+            }
             ArrayDeque<T> q = lane.byTenant.get(tenant);
             T next = q.pollFirst();
+            lane.now = Math.max(lane.now, least);
+            lane.pass.put(tenant, least + 1 / Math.max(1e-3, weightOf.applyAsDouble(tenant)));
             if (q.isEmpty()) {
                 lane.byTenant.remove(tenant);
-            } else {
-                lane.turns.addLast(tenant);
+                if (lane.pass.size() > 1024) {
+                    lane.pass.keySet().retainAll(lane.byTenant.keySet()); // idle tenants' passes no longer matter
+                }
             }
             lane.running++;
             running++;
@@ -101,7 +126,6 @@ final class FairQueue<T> {
                 });
                 if (e.getValue().isEmpty()) {
                     it.remove();
-                    lane.turns.remove(e.getKey());
                 }
             }
         }

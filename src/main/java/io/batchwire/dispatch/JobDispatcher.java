@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
@@ -83,6 +84,8 @@ public class JobDispatcher {
     /** The run of each chunk this replica holds, in whatever phase, by {@link ChunkRun#key}. */
     private final Map<String, ChunkRun> runs = new ConcurrentHashMap<>();
     private final AtomicInteger parked = new AtomicInteger();
+    /** Each tenant's weight (its plan's), as the last chunk start read it: how the fair queue shares slots. */
+    private final Map<UUID, Integer> weights = new ConcurrentHashMap<>();
     private final AtomicInteger requested = new AtomicInteger();
 
     private volatile Flow.Subscription subscription;
@@ -108,7 +111,7 @@ public class JobDispatcher {
         this.queue = new FairQueue<>(type -> upstreams.find(type)
                 .map(u -> config.chunksPerUpstream().orElse(Math.max(2, (u.config().concurrency() + config.chunkSize() - 1)
                         / config.chunkSize() + 2)))
-                .orElse(1), run -> run.chunk);
+                .orElse(1), run -> run.chunk, tenant -> weights.getOrDefault(tenant, 1));
         this.budget = new OutcomeBudget(config.maxUnackedOutcomes(), config.maxUnackedOutcomeBytes().asLongValue());
         Gauge.builder("batchwire.dispatch.chunks.waiting", queue, FairQueue::waiting)
                 .description("job chunks taken from Kafka and waiting for an upstream slot").register(metrics);
@@ -236,12 +239,14 @@ public class JobDispatcher {
                         if (start.pending() == 0) {
                             return Uni.createFrom().item(Turn.SETTLED);
                         }
+                        weights.put(chunk.tenantId(), start.weight());
                         if (!start.claimed()) {
                             return Uni.createFrom().item(Turn.PARKED);
                         }
                         // what this run sent before (its lease was in doubt since) has its outcome on the way
                         List<PendingRecord> toSend = start.records().stream().filter(r -> !run.sent.contains(r.index())).toList();
-                        return send(run, upstream, toSend).map(ignored -> afterSending(run));
+                        return send(run, upstream, toSend, new UpstreamCaller.Who(chunk.tenantId(), start.weight()))
+                                .map(ignored -> afterSending(run));
                     })
                     .eventually(() -> stops.unwatch(chunk.jobId()));
         }
@@ -280,7 +285,7 @@ public class JobDispatcher {
     }
 
     /** Sends the chunk's pending records; completes when every call has ended (outcomes may still be in flight). */
-    private Uni<Void> send(ChunkRun run, Upstream upstream, List<PendingRecord> pending) {
+    private Uni<Void> send(ChunkRun run, Upstream upstream, List<PendingRecord> pending, UpstreamCaller.Who who) {
         if (pending.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -288,7 +293,7 @@ public class JobDispatcher {
                 config.outcomeLinger().toMillis(), (outcomes, count) -> emit(run, outcomes, count));
         return Multi.createFrom().iterable(pending)
                 .onItem().transformToUni(record -> budget.room()
-                        .chain(() -> caller.call(upstream, record.input(),
+                        .chain(() -> caller.call(upstream, record.input(), who,
                                 attempt -> stops.isStopped(record.jobId()) || (attempt == 1 && !mayStart(run))))
                         .invoke(result -> {
                             if (result == null) {

@@ -28,4 +28,7 @@ public class Plan extends PanacheEntityBase {
 
     @Column(name = "default_timeout_seconds")
     public Integer defaultTimeoutSeconds;
+
+    /** The tenant's share of a busy upstream, relative to the other waiting tenants' (default 1). */
+    public int weight = 1;
 }

@@ -100,9 +100,10 @@ public class TenantAdminService {
         }
         if (wanted.maxRecordsPerJob < 1 || wanted.maxRecordsPerJob > 1000 || wanted.maxConcurrentJobs < 1
                 || wanted.maxQueuedRecords < 1 || wanted.retentionSeconds < 1
-                || (wanted.defaultTimeoutSeconds != null && wanted.defaultTimeoutSeconds < 1)) {
+                || (wanted.defaultTimeoutSeconds != null && wanted.defaultTimeoutSeconds < 1)
+                || wanted.weight < 1 || wanted.weight > 1000) {
             return Uni.createFrom().failure(ProblemException.validation(null,
-                    "limits must be positive, and max_records_per_job at most 1000"));
+                    "limits must be positive, max_records_per_job at most 1000, and weight from 1 to 1000"));
         }
         return Plan.<Plan>findById(name).chain(existing -> {
             Plan p = existing != null ? existing : new Plan();
@@ -112,6 +113,7 @@ public class TenantAdminService {
             p.maxQueuedRecords = wanted.maxQueuedRecords;
             p.retentionSeconds = wanted.retentionSeconds;
             p.defaultTimeoutSeconds = wanted.defaultTimeoutSeconds;
+            p.weight = wanted.weight;
             return existing != null ? Uni.createFrom().item(p) : p.<Plan>persist();
         });
     }

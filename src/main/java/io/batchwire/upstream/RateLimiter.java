@@ -5,26 +5,43 @@ import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Spaces request starts evenly at {@code ratePerSecond}; waiting is a timer, never a blocked thread. */
+/**
+ * Spaces request starts evenly at a rate that may change while it runs (the replica's slice of a cluster-wide rate);
+ * waiting is a timer, never a blocked thread. A rate of 0 means no limit; a negative one means none may start now
+ * (a slice of nothing): callers retry shortly.
+ */
 public final class RateLimiter {
 
-    private final long intervalNanos;
+    private static final long BLOCKED = -1;
+    /** How long a caller waits before asking again while the rate is nothing. */
+    private static final Duration NOTHING_RETRY = Duration.ofMillis(100);
+
     private final AtomicLong nextFree = new AtomicLong(Long.MIN_VALUE);
+    private volatile long intervalNanos;
 
     public RateLimiter(double ratePerSecond) {
-        this.intervalNanos = ratePerSecond <= 0 ? 0 : (long) (1_000_000_000L / ratePerSecond);
+        setRate(ratePerSecond);
+    }
+
+    /** Starts per second from now on: 0 = unlimited; a negative rate lets nothing start. */
+    public void setRate(double ratePerSecond) {
+        intervalNanos = ratePerSecond == 0 ? 0 : ratePerSecond < 0 ? BLOCKED : Math.max(1, (long) (1_000_000_000L / ratePerSecond));
     }
 
     public Uni<Void> acquire() {
-        if (intervalNanos == 0) {
+        long interval = intervalNanos;
+        if (interval == 0) {
             return Uni.createFrom().voidItem();
+        }
+        if (interval == BLOCKED) {
+            return Uni.createFrom().voidItem().onItem().delayIt().by(NOTHING_RETRY).chain(this::acquire);
         }
         long now = System.nanoTime();
         long slot;
         while (true) {
             long prev = nextFree.get();
             slot = prev == Long.MIN_VALUE || prev - now < 0 ? now : prev;
-            if (nextFree.compareAndSet(prev, slot + intervalNanos)) {
+            if (nextFree.compareAndSet(prev, slot + interval)) {
                 break;
             }
         }

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * One configured upstream at run time: how its records are validated and turned into requests,
- * its HTTP client (pool sized to its concurrency), and its limiters.
+ * its HTTP client (pool sized to its concurrency), and its limits.
  */
 public final class Upstream {
 
@@ -38,10 +38,9 @@ public final class Upstream {
     private final List<String> placeholders;
     private final Set<String> allowedHosts;
     private final WebClient client;
-    private final ConcurrencyLimiter concurrency;
-    private final RateLimiter rate;
+    private final UpstreamLimits limits;
 
-    Upstream(String type, UpstreamConfig.Upstream config, Vertx vertx) {
+    Upstream(String type, UpstreamConfig.Upstream config, Vertx vertx, UpstreamLimits.Scheduler scheduler) {
         this.type = type;
         this.config = config;
         this.placeholders = new ArrayList<>();
@@ -64,8 +63,7 @@ public final class Upstream {
                 .setDecompressionSupported(true)
                 .setUserAgent("batchwire/1");
         this.client = WebClient.create(vertx, options);
-        this.concurrency = new ConcurrencyLimiter(config.concurrency());
-        this.rate = new RateLimiter(config.ratePerSecond());
+        this.limits = new UpstreamLimits(type, config, scheduler);
     }
 
     public String type() {
@@ -76,12 +74,9 @@ public final class Upstream {
         return config;
     }
 
-    public ConcurrencyLimiter concurrency() {
-        return concurrency;
-    }
-
-    public RateLimiter rate() {
-        return rate;
+    /** Its limits on this replica: a slice of the cluster-wide ones, an adaptive cap, pauses. */
+    public UpstreamLimits limits() {
+        return limits;
     }
 
     void close() {

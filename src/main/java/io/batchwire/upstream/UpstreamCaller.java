@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntPredicate;
@@ -46,10 +47,10 @@ public class UpstreamCaller {
      * number, from 1) that no more should be made: the record's job has ended, or (before the first) the caller gave
      * the record up. Asked once the attempt holds its concurrency permit, right before sending.
      */
-    public Uni<CallResult> call(Upstream upstream, JsonNode input, IntPredicate stopBefore) {
+    public Uni<CallResult> call(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
-        return attempt(upstream, input, 1, stopBefore).onItem().ifNotNull().transform(a -> {
+        return attempt(upstream, input, who, 1, stopBefore).onItem().ifNotNull().transform(a -> {
             long durationMs = (System.nanoTime() - t0) / 1_000_000;
             timer(upstream.type(), a.kind).record(durationMs, java.util.concurrent.TimeUnit.MILLISECONDS);
             return new CallResult(a.kind, a.statusCode, a.attempt, startedAt, durationMs, a.result, a.errorCode,
@@ -63,18 +64,21 @@ public class UpstreamCaller {
                 .tag("upstream", upstream).tag("status", kind.wire()).register(metrics));
     }
 
-    private Uni<Attempt> attempt(Upstream upstream, JsonNode input, int n, IntPredicate stopBefore) {
+    /** Whose call it is: the tenant's weight shares the upstream among the tenants waiting for it. */
+    public record Who(UUID tenant, double weight) {
+    }
+
+    private Uni<Attempt> attempt(Upstream upstream, JsonNode input, Who who, int n, IntPredicate stopBefore) {
         UpstreamConfig.Upstream cfg = upstream.config();
-        return upstream.concurrency()
-                .run(() -> stopBefore.test(n) ? Uni.createFrom().<Attempt>nullItem()
-                        : upstream.rate().acquire().chain(() -> send(upstream, input, n)))
+        return upstream.limits()
+                .run(who.tenant(), who.weight(), () -> stopBefore.test(n), () -> send(upstream, input, n))
                 .onItem().ifNotNull().transformToUni(a -> {
                     if (!a.retryable || n >= cfg.maxAttempts()) {
                         return Uni.createFrom().item(a);
                     }
                     Duration wait = a.retryAfter != null ? min(a.retryAfter, cfg.maxRetryAfter()) : backoff(cfg, n);
                     return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
-                            .chain(() -> attempt(upstream, input, n + 1, stopBefore));
+                            .chain(() -> attempt(upstream, input, who, n + 1, stopBefore));
                 });
     }
 
@@ -92,11 +96,40 @@ public class UpstreamCaller {
         Uni<HttpResponse<Buffer>> response = prepared.body() == null
                 ? prepared.request().send()
                 : prepared.request().sendBuffer(prepared.body());
+        long t0 = System.nanoTime();
         return response
                 // backstop in case the idle timeout never fires (a trickling body)
                 .ifNoItem().after(Duration.ofMillis(timeoutMs * 2 + 1000)).failWith(TimeoutException::new)
-                .map(r -> classify(upstream, r, n))
-                .onFailure().recoverWithItem(t -> failure(t, n));
+                .map(r -> {
+                    heed(upstream, r);
+                    return classify(upstream, r, n);
+                })
+                .onFailure().recoverWithItem(t -> failure(t, n))
+                .invoke(a -> upstream.limits().sample(Duration.ofNanos(System.nanoTime() - t0), a.overload()));
+    }
+
+    /**
+     * What an answer says about the upstream as a whole: a 429 (or 503) with {@code Retry-After} pauses it for the
+     * whole cluster (at most {@code max-retry-after}), a used-up rate-limit window pauses it until the window resets,
+     * and a declared policy caps its rate.
+     */
+    private static void heed(Upstream upstream, HttpResponse<Buffer> r) {
+        UpstreamLimits limits = upstream.limits();
+        int code = r.statusCode();
+        if (code == 429) {
+            limits.noteTooMany();
+        }
+        if (code == 429 || code == 503) {
+            Duration ra = retryAfter(r.getHeader("Retry-After"));
+            if (ra != null) {
+                limits.pause(min(ra, upstream.config().maxRetryAfter()));
+            }
+        }
+        Duration exhausted = RateLimitHeaders.exhausted(r::getHeader);
+        if (exhausted != null) {
+            limits.pause(exhausted);
+        }
+        limits.learnRate(RateLimitHeaders.policyRate(r.getHeader("RateLimit-Policy")));
     }
 
     private Attempt classify(Upstream upstream, HttpResponse<Buffer> r, int n) {
@@ -183,6 +216,13 @@ public class UpstreamCaller {
 
     private record Attempt(Kind kind, int attempt, Integer statusCode, boolean retryable,
                            Duration retryAfter, JsonNode result, String errorCode, String errorMessage) {
+
+        /** The upstream pushed back: too many requests, unavailable, no answer in time, or no connection. */
+        boolean overload() {
+            return kind == Kind.TIMED_OUT || (statusCode == null && kind == Kind.FAILED && "connection_error".equals(errorCode))
+                    || (statusCode != null && (statusCode == 429 || statusCode == 503));
+        }
+
         static Attempt failed(int n, Integer code, boolean retryable, Duration retryAfter, String errCode, String message) {
             return new Attempt(Kind.FAILED, n, code, retryable, retryAfter, null, errCode, message);
         }

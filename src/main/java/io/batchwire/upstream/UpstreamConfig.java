@@ -40,13 +40,35 @@ public interface UpstreamConfig {
         /** Extra request headers, e.g. an upstream API key. */
         Map<String, String> headers();
 
-        /** Most requests in flight to this upstream at once, across all jobs (per replica). */
+        /**
+         * Most requests in flight to this upstream at once, across all jobs and all replicas: replicas lease slices of
+         * it ({@code batchwire.limits.*}).
+         */
         @WithDefault("50")
         int concurrency();
 
-        /** Most requests started per second (per replica); 0 = no rate limit. */
+        /** Most requests started per second, across all replicas; 0 = no rate limit. */
         @WithDefault("0")
         double ratePerSecond();
+
+        /**
+         * Learn the concurrency the upstream copes with, up to {@code concurrency}: 429, 503, time-outs and rising
+         * latency cut it by {@code adaptive-backoff}; healthy, busy windows grow it by one (AIMD).
+         */
+        @WithDefault("false")
+        boolean adaptive();
+
+        /** The factor an overload cuts the adaptive limit by. */
+        @WithDefault("0.9")
+        double adaptiveBackoff();
+
+        /** A window whose mean latency is this many times the unloaded latency counts as overload. */
+        @WithDefault("1.5")
+        double adaptiveLatencyTolerance();
+
+        /** After an overload, how long the adaptive limit stays below the level where it happened before it probes again. */
+        @WithDefault("30s")
+        Duration adaptiveProbeHold();
 
         /** Whole-request timeout of one attempt. */
         @WithDefault("30s")

@@ -7,8 +7,10 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -23,13 +25,29 @@ public class UpstreamRegistry {
     private final Map<String, Upstream> byType = new TreeMap<>();
 
     public UpstreamRegistry(UpstreamConfig config, Vertx vertx, MeterRegistry metrics) {
+        UpstreamLimits.Scheduler timers = (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run());
         config.types().forEach((type, cfg) -> {
-            Upstream upstream = new Upstream(type, cfg, vertx);
+            Upstream upstream = new Upstream(type, cfg, vertx, timers);
             byType.put(type, upstream);
-            Gauge.builder("batchwire.upstream.inflight", upstream.concurrency(), ConcurrencyLimiter::inUse)
-                    .tag("upstream", type).description("upstream requests in flight").register(metrics);
-            Gauge.builder("batchwire.upstream.waiting", upstream.concurrency(), ConcurrencyLimiter::waiting)
-                    .tag("upstream", type).description("records waiting for an upstream slot").register(metrics);
+            UpstreamLimits l = upstream.limits();
+            Gauge.builder("batchwire.upstream.inflight", l.concurrency(), ConcurrencyLimiter::inUse)
+                    .tag("upstream", type).description("upstream requests in flight from this replica").register(metrics);
+            Gauge.builder("batchwire.upstream.waiting", l.concurrency(), ConcurrencyLimiter::waiting)
+                    .tag("upstream", type).description("records waiting for an upstream slot on this replica").register(metrics);
+            Gauge.builder("batchwire.upstream.limit", l.concurrency(), ConcurrencyLimiter::max)
+                    .tag("upstream", type).description("the configured, cluster-wide concurrency limit").register(metrics);
+            Gauge.builder("batchwire.upstream.slice", l, UpstreamLimits::slice)
+                    .tag("upstream", type).description("this replica's slice of the concurrency limit").register(metrics);
+            Gauge.builder("batchwire.upstream.limit.in.force", l.concurrency(), ConcurrencyLimiter::limit)
+                    .tag("upstream", type).description("the concurrency in force here: slice and adaptive cap").register(metrics);
+            Gauge.builder("batchwire.upstream.adaptive.limit", l, UpstreamLimits::adaptiveLimit)
+                    .tag("upstream", type).description("the adaptive cap learnt here (the limit when not adaptive)").register(metrics);
+            Gauge.builder("batchwire.upstream.pauses", l, UpstreamLimits::pauses)
+                    .tag("upstream", type).description("pauses the upstream asked for (Retry-After, rate-limit windows)").register(metrics);
+            Gauge.builder("batchwire.upstream.overloads", l, UpstreamLimits::overloads)
+                    .tag("upstream", type).description("answers that said overload: 429, 503, time-outs").register(metrics);
+            Gauge.builder("batchwire.upstream.last.429", l, u -> u.last429() == null ? 0 : u.last429().getEpochSecond())
+                    .tag("upstream", type).description("when the upstream last answered 429 (epoch seconds)").register(metrics);
         });
     }
 
@@ -37,8 +55,17 @@ public class UpstreamRegistry {
         return Optional.ofNullable(byType.get(type));
     }
 
-    public java.util.Set<String> types() {
+    public Set<String> types() {
         return byType.keySet();
+    }
+
+    /** Every upstream's limits on this replica. */
+    public Collection<UpstreamLimits> limits() {
+        return byType.values().stream().map(Upstream::limits).toList();
+    }
+
+    public Collection<Upstream> all() {
+        return byType.values();
     }
 
     @PreDestroy

@@ -24,13 +24,15 @@ import java.util.Set;
 record BenchConfig(Mode mode, int jobs, int warmupJobs, int records, int submitters, String latency, double errorRate, int limit,
                    String heap, int maxAttempts, Duration timeout, Duration capacityTime, String db, Path outDir,
                    Path jar, List<String> serviceArgs, List<Integer> backlogAt,
-                   int probes, Duration probeInterval, int replicas, Duration eventInterval, List<String> scaleEvents) {
+                   int probes, Duration probeInterval, int replicas, Duration eventInterval, List<String> scaleEvents,
+                   int rejectAbove, boolean adaptive) {
 
     enum Mode { THROUGHPUT, BACKLOG, SCALE }
 
     private static final Set<String> KEYS = Set.of("mode", "jobs", "records", "submitters", "latency", "error-rate",
             "limit", "heap", "max-attempts", "timeout", "capacity-seconds", "db", "out", "jar", "service-args",
-            "backlog-at", "warmup-jobs", "probes", "probe-interval-ms", "replicas", "event-seconds", "scale-events");
+            "backlog-at", "warmup-jobs", "probes", "probe-interval-ms", "replicas", "event-seconds", "scale-events",
+            "reject-above", "adaptive");
 
     static BenchConfig fromSystemProperties() {
         Map<String, String> p = new HashMap<>();
@@ -86,7 +88,9 @@ record BenchConfig(Mode mode, int jobs, int warmupJobs, int records, int submitt
                 Path.of(p.getOrDefault("jar", "target/quarkus-app/quarkus-run.jar")), serviceArgs, backlogAt,
                 Math.max(0, Math.min(Integer.parseInt(p.getOrDefault("probes", "10")), jobs - 1)),
                 Duration.ofMillis(integer(p, "probe-interval-ms", 250)), integer(p, "replicas", 3),
-                Duration.ofSeconds(integer(p, "event-seconds", 5)), events);
+                Duration.ofSeconds(integer(p, "event-seconds", 5)), events,
+                p.containsKey("reject-above") ? integer(p, "reject-above", 1) : 0,
+                Boolean.parseBoolean(p.getOrDefault("adaptive", "false")));
     }
 
     long totalRecords() {

@@ -126,7 +126,7 @@ public final class Benchmark {
             Infra.createDatabase(c.db());
             log("starting a Kafka broker (kafka/kafka.sh)");
             Infra.Broker broker = res.add(Infra.Broker.start());
-            MockUpstream mock = res.add(MockUpstream.start(c.latency(), c.errorRate()));
+            MockUpstream mock = res.add(MockUpstream.start(c.latency(), c.errorRate(), c.rejectAbove()));
             String apiKey = "bench-" + UUID.randomUUID();
             String adminKey = "bench-admin-" + UUID.randomUUID();
             Path log = c.outDir().toAbsolutePath().resolve("service-" + stamp + ".log");
@@ -174,6 +174,7 @@ public final class Benchmark {
         long upstreamBefore = mock.requests();
         long busyBefore = mock.busyNanos();
         long errorsBefore = mock.errors();
+        long rejectedBefore = mock.rejected();
         Cpu cpuBefore = Cpu.sample(service.pid(), broker.pid());
         long deadline = System.nanoTime() + c.timeout().toNanos();
         List<Submit> submits;
@@ -231,6 +232,7 @@ public final class Benchmark {
         report.put("mock.capacity_requests_per_second", capacity.perSecond()).put("mock.capacity_concurrency", capacityConcurrency)
                 .put("mock.capacity_seconds", capacity.seconds())
                 .put("upstream.requests", upstreamRequests).put("upstream.503s", mock.errors() - errorsBefore)
+                .put("upstream.429s", mock.rejected() - rejectedBefore)
                 .put("upstream.mean_in_flight", meanInFlight).put("upstream.median_in_flight", medianInFlight);
         cpu(report, cpu);
         report.put("timeline", timeline);
@@ -260,6 +262,17 @@ public final class Benchmark {
                         + capacityConcurrency + ", best " + String.format("%.1f", capacity.seconds())
                         + " s round; client in the same JVM)")
                 .row("CPU s during the run", cpuRow(cpu));
+        if (c.rejectAbove() > 0) {
+            // an upstream that refuses above N: its capacity is N / latency
+            double capacityPerSecond = c.rejectAbove() * 1000.0 / Math.max(1, MockUpstream.meanLatencyMs(c.latency()));
+            long refused = mock.rejected() - rejectedBefore;
+            report.put("reject_above.n", c.rejectAbove()).put("reject_above.adaptive", c.adaptive())
+                    .put("reject_above.share_of_capacity", perSecond / capacityPerSecond)
+                    .put("reject_above.share_429", (double) refused / Math.max(1, upstreamRequests));
+            report.row("upstream refusing above " + c.rejectAbove(), String.format("%.1f %% of its capacity (%.0f req/s), 429s %.2f %%"
+                    + " of %s requests (adaptive=%s)", 100 * perSecond / capacityPerSecond, capacityPerSecond,
+                    100.0 * refused / Math.max(1, upstreamRequests), f0(upstreamRequests), c.adaptive()));
+        }
     }
 
     /** Rounds of {@code /ping} load until the rate rises by less than 10 %; the best round (or {@code best}, if better). */
@@ -367,6 +380,7 @@ public final class Benchmark {
         p.put(upstream + "url", "http://127.0.0.1:" + mock.port() + "/companies?domain={domain}");
         p.put(upstream + "concurrency", String.valueOf(c.limit()));
         p.put(upstream + "max-attempts", String.valueOf(c.maxAttempts()));
+        p.put(upstream + "adaptive", String.valueOf(c.adaptive()));
         p.put("batchwire.tenants.seed." + TENANT + ".api-key", apiKey);
         p.put("batchwire.admin.api-key", adminKey);
         p.put("batchwire.downloads.signing-key", "bench-" + UUID.randomUUID() + UUID.randomUUID());

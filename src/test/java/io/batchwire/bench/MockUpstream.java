@@ -43,13 +43,22 @@ final class MockUpstream implements AutoCloseable {
     private volatile boolean counting;
     private HttpServer server;
 
-    private MockUpstream(String latency, double errorRate) {
+    /** Above this many requests in flight, answer 429 with {@code Retry-After: 1} at once (0: never). */
+    private final int rejectAbove;
+    private final LongAdder rejected = new LongAdder();
+
+    private MockUpstream(String latency, double errorRate, int rejectAbove) {
         this.latency = latency(latency);
         this.errorRate = errorRate;
+        this.rejectAbove = rejectAbove;
     }
 
     static MockUpstream start(String latency, double errorRate) throws Exception {
-        MockUpstream mock = new MockUpstream(latency, errorRate);
+        return start(latency, errorRate, 0);
+    }
+
+    static MockUpstream start(String latency, double errorRate, int rejectAbove) throws Exception {
+        MockUpstream mock = new MockUpstream(latency, errorRate, rejectAbove);
         try {
             mock.server = mock.vertx.createHttpServer().requestHandler(mock::handle).listen(0, "127.0.0.1")
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -71,6 +80,11 @@ final class MockUpstream implements AutoCloseable {
 
     long errors() {
         return errors.sum();
+    }
+
+    /** 429s answered because more than {@code reject-above} requests were in flight. */
+    long rejected() {
+        return rejected.sum();
     }
 
     /** From now on, counts the requests for each {@code domain}. */
@@ -110,6 +124,12 @@ final class MockUpstream implements AutoCloseable {
             return;
         }
         requests.increment();
+        if (rejectAbove > 0 && inFlight.get() >= rejectAbove) {
+            rejected.increment();
+            req.response().setStatusCode(429).putHeader("Retry-After", "1").putHeader("Content-Type", "application/json")
+                    .end(UNAVAILABLE);
+            return;
+        }
         inFlight.incrementAndGet();
         long arrived = System.nanoTime();
         boolean fail = errorRate > 0 && ThreadLocalRandom.current().nextDouble() < errorRate;

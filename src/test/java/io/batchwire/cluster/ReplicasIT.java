@@ -29,7 +29,8 @@ class ReplicasIT {
 
     private static final int JOBS = 8;
     private static final int RECORDS = 300;
-    private static final int CONCURRENCY = 16;
+    /** The upstream's limit for the whole cluster. */
+    private static final int CONCURRENCY = 24;
 
     private static Cluster cluster;
 

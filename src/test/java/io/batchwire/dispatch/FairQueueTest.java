@@ -31,16 +31,33 @@ class FairQueueTest {
         while ((m = q.poll()) != null) {
             started.add(m);
         }
-        // two company slots (a, then b: b does not wait behind a's backlog) and one email
+        // two company slots plus one for a, whose chunks still wait (a, then b: b does not wait behind a's backlog),
+        // and one email
         assertThat(started).extracting(x -> x.getPayload().type() + ":" + (x.getPayload().tenantId().equals(a) ? "a" : "b"))
-                .containsExactly("company:a", "company:b", "email:a");
-        assertThat(q.running()).isEqualTo(3);
-        assertThat(q.waiting()).isEqualTo(4);
+                .containsExactly("company:a", "company:b", "company:a", "email:a");
+        assertThat(q.running()).isEqualTo(4);
+        assertThat(q.waiting()).isEqualTo(3);
 
         q.done(started.get(1));
         assertThat(q.poll().getPayload().tenantId()).isEqualTo(a);
         assertThat(q.poll()).isNull();
         assertThat(q.held()).isEqualTo(7 - 1);
+    }
+
+    @Test
+    void tenantsStartChunksByWeight() {
+        UUID heavy = UUID.randomUUID();
+        UUID light = UUID.randomUUID();
+        FairQueue<Message<JobChunk>> q = new FairQueue<>(type -> 100, Message::getPayload, t -> t.equals(heavy) ? 3 : 1);
+        for (int i = 0; i < 40; i++) {
+            q.offer(chunk("company", heavy, i * 10));
+            q.offer(chunk("company", light, i * 10));
+        }
+        List<UUID> first = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            first.add(q.poll().getPayload().tenantId());
+        }
+        assertThat(first.stream().filter(heavy::equals).count()).isEqualTo(30);
     }
 
     @Test

@@ -147,6 +147,18 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
+    /** The sum of a Prometheus metric's samples on replica {@code name} whose labels contain {@code labels}; 0 if none. */
+    public double metric(String name, String metric, String labels) {
+        try {
+            String text = http.send(HttpRequest.newBuilder(replicas.get(name).uri("/q/metrics")).timeout(Duration.ofSeconds(10))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            return text.lines().filter(l -> l.startsWith(metric + "{") && l.contains(labels))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
     /** A connection to the cluster's database, directly (not through the proxy). */
     public Connection jdbc() throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://" + Infra.PG + "/" + db, Infra.DB_USER, Infra.DB_PASSWORD);

@@ -35,6 +35,11 @@ public final class Db {
                 name, maxRecords, maxJobs, maxQueued, retentionSeconds, defaultTimeout);
     }
 
+    /** Sets a plan's weight (its tenants' share of a busy upstream). */
+    public static void planWeight(String name, int weight) {
+        exec("UPDATE plans SET weight = ? WHERE name = ?", weight, name);
+    }
+
     /** A new tenant on the given plan. */
     public static Tenant newTenant(String plan) {
         UUID id = UUID.randomUUID();

@@ -24,6 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code down-*}: always 503; {@code missing-*}: 404</li>
  *   <li>anything else: 200 with a JSON body naming the key, after {@link #latencyMs}</li>
  * </ul>
+ * Two paths behave by load instead, as real upstreams under pressure do ({@code ?key=...} names the record):
+ * <ul>
+ *   <li>{@code /capped}: 429 with {@code Retry-After: 1}, at once, whenever more than {@link #CAPPED} requests would be
+ *       in flight on it; otherwise 200 after 100 ms</li>
+ *   <li>{@code /loaded}: 200 after 50 ms, plus 5 ms for every request in flight on it beyond 10</li>
+ * </ul>
  * It records every request per key and the most requests it ever had in flight per path.
  */
 public final class FakeUpstream {
@@ -36,6 +42,11 @@ public final class FakeUpstream {
     private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
     private volatile int latencyMs = 10;
     private HttpServer server;
+    /** Every answer on the load-driven paths: when it was sent, its status, and how long it took. */
+    private final Map<String, List<long[]>> answers = new ConcurrentHashMap<>();
+
+    /** {@code /capped} refuses above this many requests in flight. */
+    public static final int CAPPED = 20;
 
     public static FakeUpstream get() {
         return instance;
@@ -71,6 +82,22 @@ public final class FakeUpstream {
         return m == null ? 0 : m.get();
     }
 
+    /** Requests in flight on {@code path} now. */
+    public int inFlight(String path) {
+        AtomicInteger n = inFlight.get(path);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Forgets the most requests {@code path} ever had in flight. */
+    public void resetMaxInFlight(String path) {
+        maxInFlight.remove(path);
+    }
+
+    /** The answers on a load-driven path: {epoch ms when sent, status, ms it took}. */
+    public List<long[]> answers(String path) {
+        return answers.getOrDefault(path, List.of());
+    }
+
     private void handle(HttpServerRequest req) {
         req.body().onSuccess(body -> {
             String path = req.path();
@@ -78,6 +105,7 @@ public final class FakeUpstream {
                 case "/companies" -> req.getParam("domain");
                 case "/people" -> req.getParam("email");
                 case "/emails/verify" -> new JsonObject(body).getString("email");
+                case "/capped", "/loaded" -> req.getParam("key");
                 default -> path.substring(path.lastIndexOf('/') + 1);
             };
             List<Long> seen = requestsByKey.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>());
@@ -97,7 +125,17 @@ public final class FakeUpstream {
             int status = 200;
             long delay = latencyMs;
             String retryAfter = null;
-            if (key.startsWith("slow")) {
+            if (path.equals("/capped")) {
+                if (now > CAPPED) {
+                    status = 429;
+                    retryAfter = "1";
+                    delay = 0;
+                } else {
+                    delay = 100;
+                }
+            } else if (path.equals("/loaded")) {
+                delay = 50 + 5L * Math.max(0, now - 10);
+            } else if (key.startsWith("slow")) {
                 delay = 3000;
             } else if (key.startsWith("delay-")) {
                 delay = Integer.parseInt(key.split("-")[1]);
@@ -122,8 +160,13 @@ public final class FakeUpstream {
             }
             int code = status;
             String ra = retryAfter;
+            long arrived = System.currentTimeMillis();
             vertx.setTimer(Math.max(1, delay), t -> {
                 leave.run();
+                if (path.equals("/capped") || path.equals("/loaded")) {
+                    answers.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>())
+                            .add(new long[]{System.currentTimeMillis(), code, System.currentTimeMillis() - arrived});
+                }
                 if (settled.get() && req.response().closed()) {
                     return;
                 }

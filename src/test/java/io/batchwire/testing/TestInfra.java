@@ -71,6 +71,18 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
         cfg.put("batchwire.upstreams.http.concurrency", "4");
         cfg.put("batchwire.upstreams.http.timeout", "2s");
         cfg.put("batchwire.dispatch.chunk-size", "50");
+        // load-driven upstreams for the adaptive limit, and one small enough to be shared by weight
+        cfg.put("batchwire.upstreams.capped.url", base + "/capped?key={key}");
+        cfg.put("batchwire.upstreams.capped.adaptive", "true");
+        cfg.put("batchwire.upstreams.capped.concurrency", "100");
+        cfg.put("batchwire.upstreams.capped.max-attempts", "20");
+        cfg.put("batchwire.upstreams.capped.timeout", "5s");
+        cfg.put("batchwire.upstreams.loaded.url", base + "/loaded?key={key}");
+        cfg.put("batchwire.upstreams.loaded.adaptive", "true");
+        cfg.put("batchwire.upstreams.loaded.concurrency", "100");
+        cfg.put("batchwire.upstreams.loaded.timeout", "5s");
+        cfg.put("batchwire.upstreams.weighted.url", base + "/companies?domain={domain}");
+        cfg.put("batchwire.upstreams.weighted.concurrency", "4");
         return cfg;
     }
 

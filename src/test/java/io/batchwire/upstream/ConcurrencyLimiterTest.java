@@ -64,4 +64,59 @@ class ConcurrencyLimiterTest {
     void aLimitBelowOneIsRefused() {
         assertThatThrownBy(() -> new ConcurrencyLimiter(0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void waitingTenantsGetPermitsByWeight() {
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(1);
+        java.util.UUID a = java.util.UUID.randomUUID();
+        java.util.UUID b = java.util.UUID.randomUUID();
+        List<java.util.UUID> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        // a holder keeps the only permit while both tenants queue up
+        var gate = new java.util.concurrent.CompletableFuture<Integer>();
+        limiter.run(() -> Uni.createFrom().completionStage(gate)).subscribe().with(x -> { });
+        List<java.util.concurrent.CompletableFuture<Integer>> all = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            all.add(limiter.run(a, 3, () -> Uni.createFrom().item(1).invoke(() -> order.add(a))).subscribeAsCompletionStage());
+            all.add(limiter.run(b, 1, () -> Uni.createFrom().item(1).invoke(() -> order.add(b))).subscribeAsCompletionStage());
+        }
+        assertThat(limiter.waiting()).isEqualTo(80);
+        assertThat(limiter.demand()).extracting(ConcurrencyLimiter.Demand::waiting).contains(40, 40);
+        gate.complete(0);
+        java.util.concurrent.CompletableFuture.allOf(all.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        // while both wait, a gets three permits for each of b's
+        List<java.util.UUID> firstForty = order.subList(0, 40);
+        long ofA = firstForty.stream().filter(a::equals).count();
+        assertThat(ofA).isBetween(29L, 31L);
+        assertThat(order).hasSize(80);
+    }
+
+    @Test
+    void theLimitMovesAndAPauseStopsStarts() {
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(10);
+        limiter.setLimit(0);
+        AtomicInteger started = new AtomicInteger();
+        List<java.util.concurrent.CompletableFuture<Integer>> gates = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            var gate = new java.util.concurrent.CompletableFuture<Integer>();
+            gates.add(gate);
+            limiter.run(() -> {
+                started.incrementAndGet();
+                return Uni.createFrom().completionStage(gate);
+            }).subscribe().with(x -> { });
+        }
+        assertThat(started.get()).as("a limit of 0 starts nothing").isZero();
+        limiter.setLimit(2);
+        assertThat(started.get()).isEqualTo(2);
+        limiter.pause();
+        limiter.setLimit(10);
+        assertThat(started.get()).as("paused").isEqualTo(2);
+        limiter.resume();
+        assertThat(started.get()).isEqualTo(5);
+        limiter.setLimit(1);
+        gates.forEach(g -> g.complete(1));
+        assertThat(limiter.inUse()).isZero();
+        assertThat(limiter.limit()).isEqualTo(1);
+        limiter.setLimit(50);
+        assertThat(limiter.limit()).as("never above the configured maximum").isEqualTo(10);
+    }
 }

@@ -1,0 +1,105 @@
+package io.batchwire.upstream;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The AIMD rules on a simulated clock: windows of 100 ms, an upstream that refuses above N or slows with load. */
+class AdaptiveLimitTest {
+
+    private static final long MS = 1_000_000L;
+    private static final long HOLD = 30_000 * MS;
+
+    /** Runs {@code windows} windows against an upstream that refuses above {@code capacity}; the limit after each. */
+    private static int[] refusingAbove(AdaptiveLimit limit, int capacity, int windows) {
+        int[] trace = new int[windows];
+        long now = 0;
+        for (int w = 0; w < windows; w++) {
+            int inFlight = limit.limit();
+            for (int i = 0; i < inFlight; i++) {
+                now += 100 * MS / inFlight;
+                limit.sample(now, 100, i >= capacity, inFlight);
+            }
+            trace[w] = limit.limit();
+        }
+        return trace;
+    }
+
+    @Test
+    void slowStartThenSettlesJustBelowTheLevelThatWasRefused() {
+        AdaptiveLimit limit = new AdaptiveLimit(100, 0.9, 1.5, HOLD);
+        int[] trace = refusingAbove(limit, 20, 100);
+        assertThat(trace[3]).as("doubling while healthy").isGreaterThanOrEqualTo(16);
+        for (int w = 50; w < 100; w++) {
+            assertThat(trace[w]).as("window " + w).isBetween(17, 20);
+        }
+    }
+
+    @Test
+    void oneCutPerWindowHoweverManyRefusals() {
+        AdaptiveLimit limit = new AdaptiveLimit(100, 0.5, 1.5, HOLD);
+        for (int i = 0; i < 3; i++) {
+            limit.sample(i * MS, 100, false, 4);
+        }
+        int before = limit.limit();
+        for (int i = 0; i < 10; i++) {
+            limit.sample((10 + i) * MS, 100, true, 4);
+        }
+        assertThat(limit.limit()).isEqualTo(Math.max(1, before / 2));
+    }
+
+    @Test
+    void risingLatencyCutsTheLimit() {
+        AdaptiveLimit limit = new AdaptiveLimit(100, 0.9, 1.5, HOLD);
+        long now = 0;
+        // latency 50 ms up to 10 in flight, then 5 ms more per extra call
+        for (int w = 0; w < 200; w++) {
+            int inFlight = limit.limit();
+            double latency = 50 + 5 * Math.max(0, inFlight - 10);
+            for (int i = 0; i < Math.max(4, inFlight); i++) {
+                now += (long) (latency * MS / Math.max(4, inFlight));
+                limit.sample(now, latency, false, inFlight);
+            }
+        }
+        int settled = limit.limit();
+        assertThat(50 + 5 * Math.max(0, settled - 10)).as("latency at the settled limit " + settled).isLessThan(100);
+        assertThat(limit.baselineMs()).isBetween(49.0, 51.0);
+    }
+
+    @Test
+    void anUpstreamThatBecameSlowerForGoodIsLearntWithinAnEpoch() {
+        AdaptiveLimit limit = new AdaptiveLimit(100, 0.9, 1.5, HOLD);
+        long now = 0;
+        double base = 50;
+        for (int w = 0; w < 2000; w++) {
+            if (w == 300) {
+                base = 150; // from now on three times slower, whatever the load
+            }
+            int inFlight = limit.limit();
+            double latency = base + 5 * Math.max(0, inFlight - 10);
+            for (int i = 0; i < Math.max(4, inFlight); i++) {
+                now += (long) (latency * MS / Math.max(4, inFlight));
+                limit.sample(now, latency, false, inFlight);
+            }
+        }
+        assertThat(limit.baselineMs()).as("the new unloaded latency").isBetween(149.0, 151.0);
+        assertThat(limit.limit()).as("not starved to 1 by a latency it cannot lower").isGreaterThan(5);
+    }
+
+    @Test
+    void probesAgainAfterTheHold() {
+        AdaptiveLimit limit = new AdaptiveLimit(100, 0.9, 1.5, 5_000 * MS);
+        int[] trace = refusingAbove(limit, 20, 30);
+        int held = trace[29];
+        // no refusals any more: after the hold it grows past the old level again
+        long now = 30 * 100 * MS;
+        for (int w = 0; w < 100; w++) {
+            int inFlight = limit.limit();
+            for (int i = 0; i < inFlight; i++) {
+                now += 100 * MS / inFlight;
+                limit.sample(now, 100, false, inFlight);
+            }
+        }
+        assertThat(limit.limit()).isGreaterThan(held + 5);
+    }
+}
