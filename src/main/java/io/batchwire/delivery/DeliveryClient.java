@@ -1,32 +1,31 @@
 package io.batchwire.delivery;
 
+import io.batchwire.outbound.OutboundClient;
 import io.quarkus.runtime.Startup;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
+
 /**
- * The one HTTP client of webhooks and result pushes: a pool as large as one poll's deliveries, no redirects. Made at
- * start-up, on the main thread, so that it outlives the HTTP server's verticles during a shutdown.
+ * The one HTTP client of webhooks and result pushes: bounded answers and deadlines ({@link OutboundClient}), a pool as
+ * large as one poll's deliveries. Made at start-up, on the main thread, so that it outlives the HTTP server's
+ * verticles during a shutdown.
  */
 @ApplicationScoped
 @Startup
 public class DeliveryClient {
 
-    private final WebClient client;
+    static final String USER_AGENT = "batchwire-webhooks/1";
+
+    private final OutboundClient client;
 
     public DeliveryClient(DeliveryConfig config, Vertx vertx) {
-        this.client = WebClient.create(vertx, new WebClientOptions()
-                .setMaxPoolSize(config.batch())
-                .setMaxWaitQueueSize(config.batch())
-                .setConnectTimeout(5000)
-                .setFollowRedirects(false)
-                .setUserAgent("batchwire-webhooks/1"));
+        this.client = new OutboundClient(vertx.getDelegate(), OutboundClient.options(config.batch(), Duration.ofSeconds(5)));
     }
 
-    public WebClient get() {
+    public OutboundClient get() {
         return client;
     }
 

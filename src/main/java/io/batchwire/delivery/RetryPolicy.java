@@ -1,5 +1,6 @@
 package io.batchwire.delivery;
 
+import io.batchwire.outbound.OutboundException;
 import io.batchwire.outbound.OutboundPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -36,7 +37,8 @@ public class RetryPolicy {
         if (failure == null && code != null && sender.stopsOn(code)) {
             return new Decision(DeliveryState.STOPPED, code, "receiver answered " + code + " Gone", null);
         }
-        String error = failure != null ? (failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage())
+        String error = failure instanceof OutboundException o ? o.code() + ": " + o.getMessage()
+                : failure != null ? (failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage())
                 : "receiver answered " + code;
         if (due.attempt() >= due.maxAttempts()) {
             return new Decision(DeliveryState.FAILED, code, error, null);

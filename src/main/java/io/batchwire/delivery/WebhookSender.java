@@ -1,13 +1,16 @@
 package io.batchwire.delivery;
 
+import io.batchwire.outbound.OutboundClient;
+import io.batchwire.outbound.OutboundConfig;
 import io.batchwire.outbound.OutboundPolicy;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.ext.web.client.HttpResponse;
-import io.vertx.mutiny.ext.web.client.WebClient;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The job's end as a Standard Webhooks POST, {@code {type, timestamp, data}}, signed with the tenant's secrets. */
 @ApplicationScoped
@@ -16,14 +19,16 @@ public class WebhookSender implements DeliverySender {
     private final JobEndPayloads payloads;
     private final WebhookSecrets secrets;
     private final OutboundPolicy policy;
+    private final OutboundConfig outbound;
     private final DeliveryConfig config;
-    private final WebClient client;
+    private final OutboundClient client;
 
-    public WebhookSender(JobEndPayloads payloads, WebhookSecrets secrets, OutboundPolicy policy, DeliveryConfig config,
-                         DeliveryClient client) {
+    public WebhookSender(JobEndPayloads payloads, WebhookSecrets secrets, OutboundPolicy policy, OutboundConfig outbound,
+                         DeliveryConfig config, DeliveryClient client) {
         this.payloads = payloads;
         this.secrets = secrets;
         this.policy = policy;
+        this.outbound = outbound;
         this.config = config;
         this.client = client.get();
     }
@@ -42,19 +47,19 @@ public class WebhookSender implements DeliverySender {
     @Override
     public Uni<Integer> send(DeliveryStore.Due due, String payload) {
         String messageId = JobEndPayloads.messageId(due.jobId());
-        return policy.checkBeforeSend(due.url())
-                .chain(() -> secrets.get(due.tenantId()))
-                .chain(s -> {
+        return policy.target(due.url(), null)
+                .chain(target -> secrets.get(due.tenantId()).chain(s -> {
                     long timestamp = Instant.now().getEpochSecond();
-                    return client.postAbs(due.url())
-                            .putHeader("Content-Type", "application/json")
-                            .putHeader("webhook-id", messageId)
-                            .putHeader("webhook-timestamp", String.valueOf(timestamp))
-                            .putHeader("webhook-signature", WebhookSigner.header(s.signing(), messageId, timestamp, payload))
-                            .timeout(config.webhookTimeout().toMillis())
-                            .sendBuffer(Buffer.buffer(payload))
-                            .map(HttpResponse::statusCode);
-                });
+                    Map<String, String> headers = new LinkedHashMap<>();
+                    headers.put("User-Agent", DeliveryClient.USER_AGENT);
+                    headers.put("Content-Type", "application/json");
+                    headers.put("webhook-id", messageId);
+                    headers.put("webhook-timestamp", String.valueOf(timestamp));
+                    headers.put("webhook-signature", WebhookSigner.header(s.signing(), messageId, timestamp, payload));
+                    return client.send(OutboundClient.Request.to(target, HttpMethod.POST, headers, Buffer.buffer(payload)),
+                                    outbound.maxDeliveryResponseBytes(), config.webhookTimeout())
+                            .map(OutboundClient.Response::status);
+                }));
     }
 
     @Override

@@ -55,11 +55,20 @@ public enum ExportFormat {
         return null;
     }
 
-    /** The {@code format} query parameter; absent means {@link #DEFAULT}, anything unknown is a 400. */
+    /** The {@code format} query parameter; absent (or empty) means {@link #DEFAULT}, anything unknown is a 400. */
     public static ExportFormat parse(String raw) {
         if (raw == null || raw.isEmpty()) {
             return DEFAULT;
         }
+        return named(raw);
+    }
+
+    /** A {@code format} field of a body: absent means {@link #DEFAULT}; empty or unknown is a 400. */
+    public static ExportFormat field(String raw) {
+        return raw == null ? DEFAULT : named(raw);
+    }
+
+    private static ExportFormat named(String raw) {
         String wanted = raw.trim().toLowerCase(Locale.ROOT);
         for (ExportFormat f : values()) {
             if (f.extension.equals(wanted)) {

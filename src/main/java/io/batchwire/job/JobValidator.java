@@ -63,7 +63,7 @@ public class JobValidator {
         }
         String webhookUrl = outbound.checkGiven(request.webhookUrl(), "webhook_url");
         String resultUrl = outbound.checkGiven(request.resultUrl(), "result_url");
-        ExportFormat format = request.format() == null ? ExportFormat.DEFAULT : ExportFormat.parse(request.format());
+        ExportFormat format = ExportFormat.field(request.format());
         String metadata = metadata(request.metadata());
         Records checked = records(upstream, records, "records", "record", "job");
         return new JobStore.NewJob(Ids.uuid7(), tenantId, upstream.type(), metadata, timeout, webhookUrl, resultUrl,

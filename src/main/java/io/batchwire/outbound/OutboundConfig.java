@@ -6,21 +6,29 @@ import io.smallrye.config.WithDefault;
 import java.util.List;
 import java.util.Optional;
 
-/** Where Batchwire may send webhooks and result files. */
+/** Where tenants' URLs may point: webhooks, result files, {@code http} records and collections. */
 @ConfigMapping(prefix = "batchwire.outbound")
 public interface OutboundConfig {
 
-    /** Allow loopback addresses (127.0.0.0/8, ::1): for tests and local demos only. */
+    /** Allow loopback addresses (127.0.0.0/8, ::1): for tests and local demos only, never in prod. */
     @WithDefault("false")
     boolean allowLoopback();
 
-    /** Allow private, link-local and other non-public addresses. */
+    /** Allow private, link-local, carrier-grade NAT and unique-local addresses (an internal deployment). */
     @WithDefault("false")
     boolean allowPrivate();
 
-    /** Host names always refused (exact, case-insensitive). */
+    /** Allow the cloud instance-metadata addresses (169.254.169.254 and its kin); almost never wanted. */
+    @WithDefault("false")
+    boolean allowMetadata();
+
+    /** Host names always refused: exact names or {@code *.suffix} patterns, case-insensitive. */
     Optional<List<String>> deniedHosts();
 
-    /** If set, only these host names are allowed. */
+    /** If set, only these hosts (exact names or {@code *.suffix} patterns) are allowed. */
     Optional<List<String>> allowedHosts();
+
+    /** Webhook and result-push answers are read up to this many bytes (decompressed); more fails the attempt. */
+    @WithDefault("65536")
+    int maxDeliveryResponseBytes();
 }

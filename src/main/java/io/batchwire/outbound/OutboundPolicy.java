@@ -2,23 +2,22 @@ package io.batchwire.outbound;
 
 import io.batchwire.api.ProblemException;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * Checks outbound URLs (webhooks, result push) against an allow/deny policy: http(s) only, and no private, loopback,
- * link-local, multicast or unspecified address unless configured. Checked when a URL is given (syntax and literal
- * addresses) and again before every send, after DNS resolution, so a name cannot later point inside. Redirects are
- * never followed.
+ * The one policy for every URL a tenant chooses: webhook and result URLs, {@code http} records and collections'
+ * requests. http(s) only, no credentials in the URL; public addresses are allowed; loopback, private, link-local,
+ * carrier-grade NAT, unique-local and cloud metadata addresses are refused unless configured (IPv6 forms that carry
+ * an IPv4 address are judged by it too); hosts can be denied, or limited to an allowlist, by exact names or
+ * {@code *.suffix} patterns. Checked when a URL is given (syntax, hosts, literal addresses) and again before every
+ * call, after resolution: {@link #target} resolves the name once, checks every address, and names the address to
+ * connect to, so a name that resolves to something else the next time (DNS rebinding) cannot take the call inside.
+ * Redirects are never followed.
  */
 @ApplicationScoped
 public class OutboundPolicy {
@@ -26,65 +25,77 @@ public class OutboundPolicy {
     public static final int MAX_URL_LENGTH = 2048;
 
     private final OutboundConfig config;
-    private final Set<String> denied;
-    private final Set<String> allowed;
+    private final HostPatterns denied;
+    private final HostPatterns allowed;
+    private final Resolver resolver;
 
-    public OutboundPolicy(OutboundConfig config) {
+    public OutboundPolicy(OutboundConfig config, Resolver resolver) {
         this.config = config;
-        this.denied = lower(config.deniedHosts().orElse(List.of()));
-        this.allowed = lower(config.allowedHosts().orElse(List.of()));
+        this.resolver = resolver;
+        this.denied = HostPatterns.of(config.deniedHosts().orElse(List.of()));
+        this.allowed = HostPatterns.of(config.allowedHosts().orElse(List.of()));
     }
 
-    private static Set<String> lower(List<String> hosts) {
-        return hosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    /** Host rules of one kind of URL on top of the policy's (for example an upstream's own allowlist). */
+    public static HostPatterns hosts(List<String> patterns) {
+        return HostPatterns.of(patterns);
+    }
+
+    /** Where a call goes: the URL's parts, and the one address (checked) to connect to. */
+    public record Target(URI uri, String host, int port, boolean ssl, String pathAndQuery, InetAddress address) {
     }
 
     /** Validates a URL a client gives; throws a 400 naming {@code field}. Returns the URL. */
     public String checkGiven(String url, String field) {
+        return checkGiven(url, field, null);
+    }
+
+    /** The same, with {@code also}: host patterns the URL must match as well (when not empty). */
+    public String checkGiven(String url, String field, HostPatterns also) {
         if (url == null) {
             return null;
         }
-        String problem = problemWith(url);
-        if (problem == null && isIpLiteral(host(url))) {
-            try {
-                problem = problemWith(InetAddress.getByName(stripBrackets(host(url))));
-            } catch (Exception e) {
-                problem = "the address is not valid";
-            }
-        }
+        String problem = problemWith(url, also);
         if (problem != null) {
             throw ProblemException.validation(field, "'" + field + "' " + problem);
         }
         return url;
     }
 
-    /** Resolves the host off the event loop and fails with {@link DeniedException} if any address is not allowed. */
-    public Uni<Void> checkBeforeSend(String url) {
-        String problem = problemWith(url);
+    /**
+     * Resolves the URL's host (unless it is a literal address), checks every address it has, and returns the target
+     * with the first: the caller connects to exactly that address. Fails with {@link DeniedException} saying why.
+     */
+    public Uni<Target> target(String url, HostPatterns also) {
+        String problem = problemWith(url, also);
         if (problem != null) {
             return Uni.createFrom().failure(new DeniedException(problem));
         }
-        String host = stripBrackets(host(url));
-        return Uni.createFrom().item(() -> {
-                    try {
-                        return InetAddress.getAllByName(host);
-                    } catch (Exception e) {
-                        throw new DeniedException("host '" + host + "' does not resolve");
-                    }
-                })
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .invoke(addresses -> {
-                    for (InetAddress a : addresses) {
-                        String p = problemWith(a);
-                        if (p != null) {
-                            throw new DeniedException(p);
-                        }
-                    }
-                })
-                .replaceWithVoid();
+        URI uri = URI.create(url);
+        String host = stripBrackets(uri.getHost());
+        boolean ssl = uri.getScheme().equalsIgnoreCase("https");
+        int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+        String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        Uni<List<InetAddress>> addresses = isIpLiteral(uri.getHost())
+                ? Uni.createFrom().item(() -> List.of(literal(host)))
+                : resolver.resolve(host);
+        return addresses.map(all -> {
+            if (all.isEmpty()) {
+                throw new DeniedException("host '" + host + "' does not resolve");
+            }
+            for (InetAddress a : all) {
+                String p = problemWith(a);
+                if (p != null) {
+                    throw new DeniedException("host '" + host + "' " + p + " (" + a.getHostAddress() + ")");
+                }
+            }
+            return new Target(uri, host, port, ssl, path, all.getFirst());
+        });
     }
 
-    String problemWith(String url) {
+    /** What is wrong with the URL itself (syntax, credentials, hosts, a literal address), or null. */
+    String problemWith(String url, HostPatterns also) {
         if (url.length() > MAX_URL_LENGTH) {
             return "is longer than " + MAX_URL_LENGTH + " characters";
         }
@@ -101,45 +112,46 @@ public class OutboundPolicy {
         if (uri.getHost() == null || uri.getHost().isBlank()) {
             return "has no host";
         }
-        if (uri.getUserInfo() != null) {
+        if (uri.getRawUserInfo() != null) {
             return "may not carry credentials";
         }
         String host = stripBrackets(uri.getHost()).toLowerCase(Locale.ROOT);
-        if (denied.contains(host)) {
+        if (denied.matches(host)) {
             return "points to a denied host";
         }
-        if (!allowed.isEmpty() && !allowed.contains(host)) {
+        if (!allowed.isEmpty() && !allowed.matches(host)) {
             return "points to a host that is not allowed";
+        }
+        if (also != null && !also.isEmpty() && !also.matches(host)) {
+            return "points to a host that is not allowed here";
+        }
+        if (isIpLiteral(uri.getHost())) {
+            try {
+                return problemWith(literal(host));
+            } catch (DeniedException e) {
+                return e.getMessage();
+            }
         }
         return null;
     }
 
+    /** Why this address may not be called, or null. */
     String problemWith(InetAddress a) {
-        if (a.isLoopbackAddress()) {
-            return config.allowLoopback() ? null : "points to a loopback address";
+        return switch (Addresses.kind(a)) {
+            case PUBLIC -> null;
+            case PRIVATE -> config.allowPrivate() ? null : "points to a private address";
+            case LOOPBACK -> config.allowLoopback() ? null : "points to a loopback address";
+            case METADATA -> config.allowMetadata() ? null : "points to a cloud metadata address";
+            case RESERVED -> "points to a reserved address";
+        };
+    }
+
+    private static InetAddress literal(String host) {
+        try {
+            return InetAddress.getByName(host); // a literal: parsed, never looked up
+        } catch (Exception e) {
+            throw new DeniedException("the address is not valid");
         }
-        boolean nonPublic = a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
-                || a.isMulticastAddress() || isUniqueLocal(a) || isSharedOrReserved(a);
-        return nonPublic && !config.allowPrivate() ? "points to a private or reserved address" : null;
-    }
-
-    private static boolean isUniqueLocal(InetAddress a) {
-        return a instanceof Inet6Address && (a.getAddress()[0] & 0xfe) == 0xfc;
-    }
-
-    /** 100.64.0.0/10 (carrier-grade NAT), 0.0.0.0/8 and 240.0.0.0/4. */
-    private static boolean isSharedOrReserved(InetAddress a) {
-        if (!(a instanceof Inet4Address)) {
-            return false;
-        }
-        byte[] b = a.getAddress();
-        int first = b[0] & 0xff;
-        int second = b[1] & 0xff;
-        return (first == 100 && second >= 64 && second < 128) || first == 0 || first >= 240;
-    }
-
-    private static String host(String url) {
-        return URI.create(url).getHost();
     }
 
     private static boolean isIpLiteral(String host) {

@@ -1,7 +1,10 @@
 package io.batchwire.tenant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.batchwire.api.Ids;
+import io.batchwire.api.Params;
+import io.batchwire.api.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -12,6 +15,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -30,9 +34,11 @@ import java.util.UUID;
 public class AdminResource {
 
     private final TenantAdminService service;
+    private final AdminAudit audit;
 
-    public AdminResource(TenantAdminService service) {
+    public AdminResource(TenantAdminService service, AdminAudit audit) {
         this.service = service;
+        this.audit = audit;
     }
 
     public record NewTenant(String name, String plan) {
@@ -127,5 +133,33 @@ public class AdminResource {
             throw io.batchwire.api.ProblemException.validation(null, "a plan body is required");
         }
         return service.putPlan(name, body.toPlan()).map(PlanView::of);
+    }
+
+    /** One entry of the audit trail. */
+    public record AuditView(long id, OffsetDateTime at, String action, String target, @JsonRawValue String detail) {
+        static AuditView of(AuditEntry e) {
+            return new AuditView(e.id, e.at, e.action, e.target, e.detail);
+        }
+    }
+
+    public record AuditPage(List<AuditView> items, boolean hasMore, String cursorNext) {
+    }
+
+    @GET
+    @Path("/audit")
+    @Operation(summary = "What the admin API changed, newest first (cursor = the last id seen)")
+    public Uni<AuditPage> audit(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+        int size = Params.limit(limit, 50, 500);
+        Long before;
+        try {
+            before = cursor == null || cursor.isBlank() ? null : Long.valueOf(cursor);
+        } catch (NumberFormatException e) {
+            throw ProblemException.validation("cursor", "'cursor' is the id of the last entry seen");
+        }
+        return audit.page(before, size + 1).map(found -> {
+            boolean more = found.size() > size;
+            List<AuditView> items = found.stream().limit(size).map(AuditView::of).toList();
+            return new AuditPage(items, more, more ? String.valueOf(items.getLast().id()) : null);
+        });
     }
 }

@@ -10,7 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Tenants, their keys and plans, for the admin API. A key is shown once, when it is made; only its hash is kept. */
@@ -21,9 +23,11 @@ public class TenantAdminService {
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
 
     private final TenantDirectory directory;
+    private final AdminAudit audit;
 
-    public TenantAdminService(TenantDirectory directory) {
+    public TenantAdminService(TenantDirectory directory, AdminAudit audit) {
         this.directory = directory;
+        this.audit = audit;
     }
 
     public record CreatedTenant(Tenant tenant, String apiKey) {
@@ -40,14 +44,17 @@ public class TenantAdminService {
                 .chain(existing -> {
                     if (existing != null) {
                         return Uni.createFrom().failure(new ProblemException(409, "tenant-exists", "Tenant exists",
-                                "a tenant named '" + name + "' already exists", "name", null, null, java.util.Map.of()));
+                                "a tenant named '" + name + "' already exists", "name", null, null, Map.of()));
                     }
                     Tenant t = new Tenant();
                     t.id = Ids.uuid7();
                     t.name = name;
                     t.plan = planName;
                     t.createdAt = OffsetDateTime.now();
-                    return t.<Tenant>persist().chain(saved -> newKey(saved).map(key -> new CreatedTenant(saved, key)));
+                    return t.<Tenant>persist().chain(saved -> newKey(saved)
+                            .call(key -> audit.record("tenant.create", saved.id.toString(),
+                                    Map.of("name", name, "plan", planName, "key_prefix", ApiKey.prefixOf(key))))
+                            .map(key -> new CreatedTenant(saved, key)));
                 });
     }
 
@@ -66,13 +73,15 @@ public class TenantAdminService {
         return requirePlan(plan).chain(p -> Tenant.<Tenant>findById(id))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("tenant " + id))
                 .invoke(t -> t.plan = plan)
+                .call(t -> audit.record("tenant.plan", id.toString(), Map.of("plan", plan)))
                 .invoke(directory::invalidate);
     }
 
     @WithTransaction
     public Uni<String> addKey(UUID id) {
         return Tenant.<Tenant>findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("tenant " + id))
-                .chain(this::newKey);
+                .chain(this::newKey)
+                .call(key -> audit.record("tenant.key.add", id.toString(), Map.of("key_prefix", ApiKey.prefixOf(key))));
     }
 
     @WithTransaction
@@ -85,6 +94,7 @@ public class TenantAdminService {
                     }
                     directory.invalidate();
                 })
+                .call(n -> audit.record("tenant.key.revoke", id.toString(), Map.of("key_prefix", prefix)))
                 .replaceWithVoid();
     }
 
@@ -114,8 +124,20 @@ public class TenantAdminService {
             p.retentionSeconds = wanted.retentionSeconds;
             p.defaultTimeoutSeconds = wanted.defaultTimeoutSeconds;
             p.weight = wanted.weight;
-            return existing != null ? Uni.createFrom().item(p) : p.<Plan>persist();
+            return (existing != null ? Uni.createFrom().item(p) : p.<Plan>persist())
+                    .call(saved -> audit.record(existing != null ? "plan.change" : "plan.create", name, planDetail(p)));
         });
+    }
+
+    private static Map<String, Object> planDetail(Plan p) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("max_records_per_job", p.maxRecordsPerJob);
+        d.put("max_concurrent_jobs", p.maxConcurrentJobs);
+        d.put("max_queued_records", p.maxQueuedRecords);
+        d.put("retention_seconds", p.retentionSeconds);
+        d.put("default_timeout_seconds", p.defaultTimeoutSeconds);
+        d.put("weight", p.weight);
+        return d;
     }
 
     private Uni<Plan> requirePlan(String plan) {

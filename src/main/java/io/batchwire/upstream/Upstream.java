@@ -3,18 +3,20 @@ package io.batchwire.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchwire.api.Problem.FieldError;
+import io.batchwire.api.ProblemException;
+import io.batchwire.outbound.HostPatterns;
+import io.batchwire.outbound.OutboundClient;
+import io.batchwire.outbound.OutboundPolicy;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.ext.web.client.HttpRequest;
-import io.vertx.mutiny.ext.web.client.WebClient;
 
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,18 +33,25 @@ public final class Upstream {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
     private static final Set<String> HTTP_RECORD_FIELDS = Set.of("url", "method", "headers", "body");
+    /** Headers a record may not set: the connection's own, the proxies', and what the client computes. */
+    private static final Set<String> RESERVED_HEADERS = Set.of("host", "connection", "keep-alive", "te", "trailer",
+            "transfer-encoding", "upgrade", "content-length", "expect", "forwarded", "via");
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}");
     static final int MAX_FIELD_CHARS = 2048;
 
     private final String type;
     private final UpstreamConfig.Upstream config;
     private final List<String> placeholders;
-    private final Set<String> allowedHosts;
-    private final WebClient client;
+    private final HostPatterns allowedHosts;
+    private final OutboundPolicy policy;
+    private final OutboundClient client;
     private final UpstreamLimits limits;
 
-    Upstream(String type, UpstreamConfig.Upstream config, Vertx vertx, UpstreamLimits.Scheduler scheduler) {
+    Upstream(String type, UpstreamConfig.Upstream config, Vertx vertx, OutboundPolicy policy,
+             UpstreamLimits.Scheduler scheduler) {
         this.type = type;
         this.config = config;
+        this.policy = policy;
         this.placeholders = new ArrayList<>();
         if (config.kind() == UpstreamConfig.Kind.TEMPLATE) {
             String url = config.url().orElseThrow(() ->
@@ -52,17 +61,9 @@ public final class Upstream {
                 placeholders.add(m.group(1));
             }
         }
-        this.allowedHosts = Set.copyOf(config.allowedHosts().orElse(List.of()).stream()
-                .map(h -> h.toLowerCase(Locale.ROOT)).toList());
-        WebClientOptions options = new WebClientOptions()
-                .setMaxPoolSize(config.concurrency())
-                .setMaxWaitQueueSize(config.concurrency())
-                .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setKeepAlive(true)
-                .setFollowRedirects(false)
-                .setDecompressionSupported(true)
-                .setUserAgent("batchwire/1");
-        this.client = WebClient.create(vertx, options);
+        this.allowedHosts = OutboundPolicy.hosts(config.allowedHosts().orElse(List.of()));
+        this.client = new OutboundClient(vertx.getDelegate(),
+                OutboundClient.options(config.concurrency(), config.connectTimeout()));
         this.limits = new UpstreamLimits(type, config, scheduler);
     }
 
@@ -115,10 +116,13 @@ public final class Upstream {
         JsonNode url = record.get("url");
         if (url == null || !url.isTextual() || url.asText().isBlank()) {
             errors.add(new FieldError(at + ".url", "'url' is required and must be a string"));
+        } else if (url.asText().length() > MAX_FIELD_CHARS) {
+            errors.add(new FieldError(at + ".url", "'url' is longer than " + MAX_FIELD_CHARS + " characters"));
         } else {
-            String problem = checkUrl(url.asText());
-            if (problem != null) {
-                errors.add(new FieldError(at + ".url", problem));
+            try {
+                policy.checkGiven(url.asText(), "url", allowedHosts);
+            } catch (ProblemException e) {
+                errors.add(new FieldError(at + ".url", e.getMessage()));
             }
         }
         JsonNode method = record.get("method");
@@ -131,53 +135,45 @@ public final class Upstream {
                 errors.add(new FieldError(at + ".headers", "'headers' must be an object of strings"));
             } else {
                 headers.properties().forEach(h -> {
-                    if (!h.getValue().isTextual()) {
-                        errors.add(new FieldError(at + ".headers." + h.getKey(), "header values must be strings"));
+                    String name = h.getKey();
+                    String lower = name.toLowerCase(Locale.ROOT);
+                    if (!TOKEN.matcher(name).matches()) {
+                        errors.add(new FieldError(at + ".headers", "'" + name + "' is not a valid header name"));
+                    } else if (RESERVED_HEADERS.contains(lower) || lower.startsWith("proxy-")) {
+                        errors.add(new FieldError(at + ".headers." + name, "a record may not set the '" + name + "' header"));
+                    } else if (!h.getValue().isTextual()) {
+                        errors.add(new FieldError(at + ".headers." + name, "header values must be strings"));
+                    } else if (h.getValue().asText().chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+                        errors.add(new FieldError(at + ".headers." + name, "a header value may not hold CR, LF or NUL"));
                     }
                 });
             }
         }
     }
 
-    private String checkUrl(String raw) {
-        if (raw.length() > MAX_FIELD_CHARS) {
-            return "'url' is longer than " + MAX_FIELD_CHARS + " characters";
-        }
-        URI uri;
-        try {
-            uri = new URI(raw);
-        } catch (Exception e) {
-            return "'url' is not a valid URL";
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            return "'url' must be http or https";
-        }
-        if (uri.getHost() == null) {
-            return "'url' has no host";
-        }
-        if (!allowedHosts.contains(uri.getHost().toLowerCase(Locale.ROOT))) {
-            return "host '" + uri.getHost() + "' is not allowed for type " + type;
-        }
-        return null;
-    }
-
-    /** The request for one record, and its body (or null). */
-    public Prepared prepare(JsonNode input) {
+    /**
+     * The request for one record. An {@code http} record's URL is the tenant's: it goes through the outbound policy
+     * (resolved once, every address checked, and the call pinned to the checked one); a template upstream's URL is
+     * the operator's.
+     */
+    public Uni<OutboundClient.Request> prepare(JsonNode input) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("User-Agent", USER_AGENT);
         if (config.kind() == UpstreamConfig.Kind.HTTP) {
             HttpMethod method = HttpMethod.valueOf(input.path("method").asText("GET").toUpperCase(Locale.ROOT));
-            HttpRequest<Buffer> req = client.requestAbs(method, input.get("url").asText());
-            input.path("headers").properties().forEach(h -> req.putHeader(h.getKey(), h.getValue().asText()));
-            config.headers().forEach(req::putHeader);
+            input.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
+            headers.putAll(config.headers());
             JsonNode body = input.get("body");
             Buffer buffer = null;
             if (body != null && !body.isNull()) {
                 buffer = Buffer.buffer(body.isTextual() ? body.asText() : body.toString());
-                if (!body.isTextual() && req.headers().get("Content-Type") == null) {
-                    req.putHeader("Content-Type", "application/json");
+                if (!body.isTextual() && headers.keySet().stream().noneMatch("content-type"::equalsIgnoreCase)) {
+                    headers.put("Content-Type", "application/json");
                 }
             }
-            return new Prepared(req, buffer);
+            Buffer payload = buffer;
+            return policy.target(input.get("url").asText(), allowedHosts)
+                    .map(target -> OutboundClient.Request.to(target, method, headers, payload));
         }
         String url = config.url().orElseThrow();
         Matcher m = PLACEHOLDER.matcher(url);
@@ -188,24 +184,22 @@ public final class Upstream {
         }
         m.appendTail(sb);
         HttpMethod method = HttpMethod.valueOf(config.method().toUpperCase(Locale.ROOT));
-        HttpRequest<Buffer> req = client.requestAbs(method, sb.toString());
-        config.headers().forEach(req::putHeader);
-        req.putHeader("Accept", "application/json");
+        headers.putAll(config.headers());
+        headers.put("Accept", "application/json");
         Buffer buffer = null;
         if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
             ObjectNode body = ((ObjectNode) input).deepCopy();
             body.remove("custom_id");
             buffer = Buffer.buffer(body.toString());
-            req.putHeader("Content-Type", "application/json");
+            headers.put("Content-Type", "application/json");
         }
-        return new Prepared(req, buffer);
+        return Uni.createFrom().item(OutboundClient.Request.toUrl(sb.toString(), method, headers, buffer));
     }
 
-    public record Prepared(HttpRequest<Buffer> request, Buffer body) {
-    }
+    static final String USER_AGENT = "batchwire/1";
 
-    public Map<String, String> describe() {
-        return Map.of("type", type, "kind", config.kind().name().toLowerCase(Locale.ROOT),
-                "concurrency", String.valueOf(config.concurrency()));
+    /** Sends one attempt: its whole answer within {@code max-response-bytes} and the attempt's deadline. */
+    Uni<OutboundClient.Response> send(OutboundClient.Request request) {
+        return client.send(request, config.maxResponseBytes(), config.timeout());
     }
 }

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.batchwire.outbound.OutboundClient;
+import io.batchwire.outbound.OutboundException;
+import io.batchwire.outbound.OutboundPolicy;
 import io.batchwire.upstream.CallResult.Kind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.ext.web.client.HttpResponse;
+import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -19,7 +21,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeoutException;
 import java.util.function.IntPredicate;
 
 /**
@@ -83,29 +84,32 @@ public class UpstreamCaller {
     }
 
     private Uni<Attempt> send(Upstream upstream, JsonNode input, int n) {
-        UpstreamConfig.Upstream cfg = upstream.config();
-        Upstream.Prepared prepared;
+        Uni<OutboundClient.Request> prepared;
         try {
             prepared = upstream.prepare(input);
         } catch (RuntimeException e) {
-            return Uni.createFrom().item(Attempt.failed(n, null, false, null, "invalid_request",
-                    "the record could not be turned into a request: " + e.getMessage()));
+            return Uni.createFrom().item(invalid(n, e));
         }
-        long timeoutMs = cfg.timeout().toMillis();
-        prepared.request().timeout(timeoutMs);
-        Uni<HttpResponse<Buffer>> response = prepared.body() == null
-                ? prepared.request().send()
-                : prepared.request().sendBuffer(prepared.body());
-        long t0 = System.nanoTime();
-        return response
-                // backstop in case the idle timeout never fires (a trickling body)
-                .ifNoItem().after(Duration.ofMillis(timeoutMs * 2 + 1000)).failWith(TimeoutException::new)
-                .map(r -> {
-                    heed(upstream, r);
-                    return classify(upstream, r, n);
+        return prepared
+                .chain(request -> {
+                    long t0 = System.nanoTime();
+                    return upstream.send(request)
+                            .map(r -> {
+                                heed(upstream, r);
+                                return classify(r, n);
+                            })
+                            .onFailure().recoverWithItem(t -> failure(t, n))
+                            .invoke(a -> upstream.limits().sample(Duration.ofNanos(System.nanoTime() - t0), a.overload()));
                 })
-                .onFailure().recoverWithItem(t -> failure(t, n))
-                .invoke(a -> upstream.limits().sample(Duration.ofNanos(System.nanoTime() - t0), a.overload()));
+                // the record's URL is refused where it resolves now (an http record): not worth retrying
+                .onFailure(OutboundPolicy.DeniedException.class).recoverWithItem(t -> Attempt.failed(n, null, false, null,
+                        "refused_by_policy", "the outbound policy refused the call: url " + t.getMessage()))
+                .onFailure().recoverWithItem(t -> invalid(n, t));
+    }
+
+    private static Attempt invalid(int n, Throwable e) {
+        return Attempt.failed(n, null, false, null, "invalid_request",
+                "the record could not be turned into a request: " + e.getMessage());
     }
 
     /**
@@ -113,47 +117,42 @@ public class UpstreamCaller {
      * whole cluster (at most {@code max-retry-after}), a used-up rate-limit window pauses it until the window resets,
      * and a declared policy caps its rate.
      */
-    private static void heed(Upstream upstream, HttpResponse<Buffer> r) {
+    private static void heed(Upstream upstream, OutboundClient.Response r) {
         UpstreamLimits limits = upstream.limits();
-        int code = r.statusCode();
+        int code = r.status();
         if (code == 429) {
             limits.noteTooMany();
         }
         if (code == 429 || code == 503) {
-            Duration ra = retryAfter(r.getHeader("Retry-After"));
+            Duration ra = retryAfter(r.header("Retry-After"));
             if (ra != null) {
                 limits.pause(min(ra, upstream.config().maxRetryAfter()));
             }
         }
-        Duration exhausted = RateLimitHeaders.exhausted(r::getHeader);
+        Duration exhausted = RateLimitHeaders.exhausted(r::header);
         if (exhausted != null) {
             limits.pause(exhausted);
         }
-        limits.learnRate(RateLimitHeaders.policyRate(r.getHeader("RateLimit-Policy")));
+        limits.learnRate(RateLimitHeaders.policyRate(r.header("RateLimit-Policy")));
     }
 
-    private Attempt classify(Upstream upstream, HttpResponse<Buffer> r, int n) {
-        int code = r.statusCode();
+    private Attempt classify(OutboundClient.Response r, int n) {
+        int code = r.status();
         Buffer body = r.body();
-        int size = body == null ? 0 : body.length();
-        if (size > upstream.config().maxResponseBytes()) {
-            return Attempt.failed(n, code, false, null, "response_too_large",
-                    "upstream response of " + size + " bytes is over the limit of " + upstream.config().maxResponseBytes());
-        }
         if (code >= 200 && code < 300) {
             return new Attempt(Kind.SUCCEEDED, n, code, false, null, parse(body), null, null);
         }
         boolean retryable = code == 429 || code == 408 || (code >= 500 && code != 501);
-        String snippet = body == null ? "" : body.toString();
+        String snippet = body.length() > ERROR_BODY_CHARS * 4 ? body.getString(0, ERROR_BODY_CHARS * 4) : body.toString();
         if (snippet.length() > ERROR_BODY_CHARS) {
             snippet = snippet.substring(0, ERROR_BODY_CHARS);
         }
-        return Attempt.failed(n, code, retryable, retryAfter(r.getHeader("Retry-After")), "upstream_status",
+        return Attempt.failed(n, code, retryable, retryAfter(r.header("Retry-After")), "upstream_status",
                 "upstream answered " + code + (snippet.isBlank() ? "" : ": " + snippet));
     }
 
     private JsonNode parse(Buffer body) {
-        if (body == null || body.length() == 0) {
+        if (body.length() == 0) {
             return null;
         }
         try {
@@ -164,6 +163,16 @@ public class UpstreamCaller {
     }
 
     private static Attempt failure(Throwable t, int n) {
+        if (t instanceof OutboundException o) {
+            return switch (o.code()) {
+                case OutboundException.TOO_LARGE -> Attempt.failed(n, null, false, null, o.code(), "upstream " + o.getMessage());
+                case OutboundException.TIMEOUT -> new Attempt(Kind.TIMED_OUT, n, null, true, null, null, o.code(),
+                        "upstream did not answer in time");
+                case OutboundException.DEADLINE -> new Attempt(Kind.TIMED_OUT, n, null, true, null, null, o.code(),
+                        "upstream did not finish its answer in time");
+                default -> Attempt.failed(n, null, true, null, "connection_error", o.getMessage());
+            };
+        }
         if (isTimeout(t)) {
             return new Attempt(Kind.TIMED_OUT, n, null, true, null, null, "timeout", "upstream did not answer in time");
         }
@@ -173,7 +182,7 @@ public class UpstreamCaller {
 
     private static boolean isTimeout(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof TimeoutException || c instanceof java.net.SocketTimeoutException
+            if (c instanceof java.util.concurrent.TimeoutException || c instanceof java.net.SocketTimeoutException
                     || c instanceof io.netty.handler.timeout.TimeoutException
                     || c.getClass().getSimpleName().contains("Timeout")) {
                 return true;

@@ -70,7 +70,7 @@ public interface UpstreamConfig {
         @WithDefault("30s")
         Duration adaptiveProbeHold();
 
-        /** Whole-request timeout of one attempt. */
+        /** The deadline of one attempt, from sending to the answer's last byte. */
         @WithDefault("30s")
         Duration timeout();
 
@@ -92,11 +92,17 @@ public interface UpstreamConfig {
         @WithDefault("60s")
         Duration maxRetryAfter();
 
-        /** Larger response bodies fail the record with {@code response_too_large}. */
+        /**
+         * An answer is read up to this many bytes (after decompression); a larger one is cut off and fails the record
+         * with {@code response_too_large}. The whole answer must arrive within {@code timeout}.
+         */
         @WithDefault("1048576")
         int maxResponseBytes();
 
-        /** {@code http} upstreams only: hosts a record may target (exact names; empty = none). */
+        /**
+         * {@code http} upstreams only: if set, the only hosts a record may call (exact names or {@code *.suffix}
+         * patterns), on top of the outbound policy ({@code batchwire.outbound.*}) that every record's URL passes.
+         */
         Optional<List<String>> allowedHosts();
     }
 

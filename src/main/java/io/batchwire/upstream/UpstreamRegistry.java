@@ -1,5 +1,6 @@
 package io.batchwire.upstream;
 
+import io.batchwire.outbound.OutboundPolicy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -24,10 +25,10 @@ public class UpstreamRegistry {
 
     private final Map<String, Upstream> byType = new TreeMap<>();
 
-    public UpstreamRegistry(UpstreamConfig config, Vertx vertx, MeterRegistry metrics) {
+    public UpstreamRegistry(UpstreamConfig config, Vertx vertx, OutboundPolicy policy, MeterRegistry metrics) {
         UpstreamLimits.Scheduler timers = (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run());
         config.types().forEach((type, cfg) -> {
-            Upstream upstream = new Upstream(type, cfg, vertx, timers);
+            Upstream upstream = new Upstream(type, cfg, vertx, policy, timers);
             byType.put(type, upstream);
             UpstreamLimits l = upstream.limits();
             Gauge.builder("batchwire.upstream.inflight", l.concurrency(), ConcurrencyLimiter::inUse)

@@ -384,6 +384,7 @@ public final class Benchmark {
         p.put("batchwire.tenants.seed." + TENANT + ".api-key", apiKey);
         p.put("batchwire.admin.api-key", adminKey);
         p.put("batchwire.downloads.signing-key", "bench-" + UUID.randomUUID() + UUID.randomUUID());
+        p.put("batchwire.secrets.key", "bench-" + UUID.randomUUID() + UUID.randomUUID());
         return p;
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -58,7 +57,10 @@ public final class Cluster implements AutoCloseable {
      * A fresh database {@code db}, a broker and the fake upstream; no replica yet. {@code company.concurrency} is the
      * upstream limit each replica gets; {@code more} are further service properties.
      */
-    public static Cluster start(String db, boolean proxiedDatabase, Map<String, String> more) throws Exception {
+    public static Cluster start(String name, boolean proxiedDatabase, Map<String, String> more) throws Exception {
+        // one database per test JVM, so runs in two checkouts on one machine never drop each other's
+        String db = name + "_" + ProcessHandle.current().pid();
+        Infra.dropStale(name + "\\_%");
         Infra.createDatabase(db);
         Infra.Broker broker = Infra.Broker.start();
         FakeUpstream upstream = FakeUpstream.start();
@@ -75,6 +77,7 @@ public final class Cluster implements AutoCloseable {
         p.put("batchwire.tenants.seed.cluster.api-key", API_KEY);
         p.put("batchwire.admin.api-key", ADMIN_KEY);
         p.put("batchwire.downloads.signing-key", "cluster-it-" + UUID.randomUUID() + UUID.randomUUID());
+        p.put("batchwire.secrets.key", "cluster-it-" + UUID.randomUUID() + UUID.randomUUID());
         p.put("quarkus.log.console.json.enabled", "false");
         p.putAll(more);
         Path logs = Files.createDirectories(Path.of("target", "cluster"));
@@ -199,5 +202,6 @@ public final class Cluster implements AutoCloseable {
         }
         upstream.stop();
         broker.close();
+        Infra.dropDatabase(db);
     }
 }

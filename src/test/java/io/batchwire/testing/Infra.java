@@ -10,6 +10,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The real parts the service runs on: a fresh PostgreSQL database and a Kafka broker of its own. */
@@ -36,6 +38,35 @@ public final class Infra {
             }
             s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
             s.execute("CREATE DATABASE " + db + " OWNER " + DB_USER);
+        }
+    }
+
+    public static void dropDatabase(String db) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG + "/postgres", "postgres", "");
+             Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        }
+    }
+
+    /**
+     * Drops the databases named like {@code pattern} (an SQL LIKE pattern ending in the owner's pid) whose test JVM is
+     * gone: a killed run leaves its database behind, a live one keeps it.
+     */
+    public static void dropStale(String pattern) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG + "/postgres", "postgres", "");
+             Statement s = c.createStatement()) {
+            List<String> stale = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '" + pattern + "'")) {
+                while (r.next()) {
+                    stale.add(r.getString(1));
+                }
+            }
+            for (String name : stale) {
+                String pid = name.substring(name.lastIndexOf('_') + 1);
+                if (pid.chars().allMatch(Character::isDigit) && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+                    s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                }
+            }
         }
     }
 
