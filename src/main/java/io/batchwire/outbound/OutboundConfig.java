@@ -22,6 +22,12 @@ public interface OutboundConfig {
     @WithDefault("false")
     boolean allowMetadata();
 
+    /**
+     * Address ranges allowed whatever their kind (CIDR, e.g. {@code 10.1.2.3/32}): an internal receiver, without
+     * opening every private address.
+     */
+    Optional<List<String>> allowedAddresses();
+
     /** Host names always refused: exact names or {@code *.suffix} patterns, case-insensitive. */
     Optional<List<String>> deniedHosts();
 

@@ -27,6 +27,7 @@ public class OutboundPolicy {
     private final OutboundConfig config;
     private final HostPatterns denied;
     private final HostPatterns allowed;
+    private final List<Cidr> allowedAddresses;
     private final Resolver resolver;
 
     public OutboundPolicy(OutboundConfig config, Resolver resolver) {
@@ -34,6 +35,7 @@ public class OutboundPolicy {
         this.resolver = resolver;
         this.denied = HostPatterns.of(config.deniedHosts().orElse(List.of()));
         this.allowed = HostPatterns.of(config.allowedHosts().orElse(List.of()));
+        this.allowedAddresses = config.allowedAddresses().orElse(List.of()).stream().map(Cidr::parse).toList();
     }
 
     /** Host rules of one kind of URL on top of the policy's (for example an upstream's own allowlist). */
@@ -137,6 +139,11 @@ public class OutboundPolicy {
 
     /** Why this address may not be called, or null. */
     String problemWith(InetAddress a) {
+        for (Cidr c : allowedAddresses) {
+            if (c.contains(a)) {
+                return null;
+            }
+        }
         return switch (Addresses.kind(a)) {
             case PUBLIC -> null;
             case PRIVATE -> config.allowPrivate() ? null : "points to a private address";
@@ -166,6 +173,38 @@ public class OutboundPolicy {
     public static class DeniedException extends RuntimeException {
         public DeniedException(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** An address range, {@code 10.0.0.0/8} or {@code fd00::/8}; a bare address is its own /32 or /128. */
+    record Cidr(byte[] network, int bits) {
+
+        static Cidr parse(String s) {
+            String[] parts = s.trim().split("/");
+            try {
+                byte[] addr = InetAddress.getByName(parts[0]).getAddress();
+                int bits = parts.length > 1 ? Integer.parseInt(parts[1]) : addr.length * 8;
+                if (bits < 0 || bits > addr.length * 8) {
+                    throw new IllegalArgumentException("bad prefix length in " + s);
+                }
+                return new Cidr(addr, bits);
+            } catch (Exception e) {
+                throw new IllegalArgumentException("batchwire.outbound.allowed-addresses: '" + s + "' is not an address range", e);
+            }
+        }
+
+        boolean contains(InetAddress a) {
+            byte[] b = a.getAddress();
+            if (b.length != network.length) {
+                return false;
+            }
+            for (int i = 0; i < bits; i++) {
+                int mask = 0x80 >> (i % 8);
+                if ((b[i / 8] & mask) != (network[i / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }
