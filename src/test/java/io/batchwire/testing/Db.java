@@ -35,6 +35,21 @@ public final class Db {
                 name, maxRecords, maxJobs, maxQueued, retentionSeconds, defaultTimeout);
     }
 
+    /**
+     * The most jobs of the tenant that held a concurrent-job slot at once, from what the store kept: a slot is held
+     * from the job's start (its submit, or its promotion out of the queue) to its end. Needs a plan with a default
+     * time limit of {@code timeoutSeconds}, since the time limit runs from that start ({@code deadline_at}).
+     */
+    public static long mostRunningAtOnce(UUID tenantId, int timeoutSeconds) {
+        return count("""
+                WITH slot AS (
+                    SELECT deadline_at - make_interval(secs => ?) AS from_t, coalesce(finished_at, 'infinity') AS to_t
+                    FROM jobs WHERE tenant_id = ? AND deadline_at IS NOT NULL)
+                SELECT coalesce(max(n), 0) FROM (
+                    SELECT (SELECT count(*) FROM slot o WHERE o.from_t <= s.from_t AND o.to_t > s.from_t) AS n FROM slot s) x""",
+                timeoutSeconds, tenantId);
+    }
+
     /** A new tenant on the given plan. */
     public static Tenant newTenant(String plan) {
         UUID id = UUID.randomUUID();
