@@ -15,7 +15,8 @@ import java.util.UUID;
 /**
  * Whether and how a tenant's plan admits a new job, decided inside the transaction that stores it. The insert itself
  * checks the plan's per-job record limit ({@link #refusal} says why it stored nothing); then, with the tenant's row
- * locked ({@link #usage}), {@link #check} refuses it over the queued-record limit (429, with a {@code Retry-After} from the tenant's measured drain rate), and stores it
+ * locked ({@link #usage}), {@link #check} charges the job's credits on a metered plan (402 without enough), refuses it
+ * over the queued-record limit (429, with a {@code Retry-After} from the tenant's measured drain rate), and stores it
  * {@link JobTransitions#WAITING} when the plan's concurrent-jobs slots are all taken (or others already wait): the
  * concurrent-jobs limit bounds running jobs, never what is accepted.
  */
@@ -30,14 +31,14 @@ public class JobAdmission {
      * and the open records of both.
      */
     private static final String USAGE = """
-            SELECT p.name, p.max_concurrent_jobs, p.max_queued_records,
+            SELECT p.name, p.max_concurrent_jobs, p.max_queued_records, p.metered,
                    count(j.id) FILTER (WHERE j.state IN (%s)) AS running_jobs,
                    count(j.id) FILTER (WHERE j.state = %s) AS waiting_jobs,
                    coalesce(sum(j.total_records - (%s)), 0) AS queued
             FROM tenants t JOIN plans p ON p.name = t.plan
             LEFT JOIN jobs j ON j.tenant_id = t.id AND j.state IN (%s) AND j.id <> $2
             WHERE t.id = $1
-            GROUP BY p.name, p.max_concurrent_jobs, p.max_queued_records"""
+            GROUP BY p.name, p.max_concurrent_jobs, p.max_queued_records, p.metered"""
             .formatted(JobTransitions.sqlRunning(), JobTransitions.sql(JobTransitions.WAITING),
                     RecordTransitions.sqlDoneCount("j"), JobTransitions.sqlUnfinished());
 
@@ -47,10 +48,12 @@ public class JobAdmission {
             WHERE id = $1 AND state = %s""".formatted(JobTransitions.sql(JobTransitions.WAITING),
             JobTransitions.sql(JobTransitions.INITIAL));
 
+    private final JobCredits credits;
     private final DrainRate drain;
     private final JobLimitsConfig config;
 
-    public JobAdmission(DrainRate drain, JobLimitsConfig config) {
+    public JobAdmission(JobCredits credits, DrainRate drain, JobLimitsConfig config) {
+        this.credits = credits;
         this.drain = drain;
         this.config = config;
     }
@@ -85,7 +88,7 @@ public class JobAdmission {
      * The tenant row is locked ({@code FOR NO KEY UPDATE}, which does not conflict with the key-share locks the job
      * rows' foreign keys take), and usage is read by the next statement, so with a snapshot taken after the lock:
      * concurrent submits of one tenant (and promotions, {@link JobQueue}) are serialized only for these statements,
-     * {@link #check}'s and the commit, and none can exceed a limit. Both statements are sent at
+     * {@link #check}'s and the commit, and none can exceed a limit or spend a credit twice. Both statements are sent at
      * once (pipelined); the server runs a connection's statements in order, so the usage is still read after the lock.
      */
     public Uni<Row> usage(SqlConnection conn, UUID tenantId, UUID newJobId) {
@@ -95,8 +98,8 @@ public class JobAdmission {
         return Uni.combine().all().unis(lock, usage).with((locked, rows) -> rows.iterator().next());
     }
 
-    /** What the plan made of an admitted job: the state it is stored in, and the quota left. */
-    public record Admitted(JobState state, Quota quota) {
+    /** What the plan made of an admitted job: the state it is stored in, what it was charged, and the quota left. */
+    public record Admitted(JobState state, long charged, Quota quota) {
     }
 
     /**
@@ -120,7 +123,8 @@ public class JobAdmission {
 
     /**
      * Admits the job written in this transaction, or fails (the transaction then rolls back and nothing is stored):
-     * 429 when its records would take the tenant over the queued-record limit. An admitted job over the concurrent-jobs limit, or behind others that wait, waits too.
+     * 402 on a metered plan whose balance does not cover the job, 429 when its records would take the tenant over the
+     * queued-record limit. An admitted job over the concurrent-jobs limit, or behind others that wait, waits too.
      */
     public Uni<Admitted> check(SqlConnection conn, JobStore.NewJob job, Row usage) {
         int records = job.indexes().length;
@@ -131,17 +135,20 @@ public class JobAdmission {
         long waiting = usage.getLong("waiting_jobs");
         long queued = usage.getLong("queued");
         boolean waits = running >= maxJobs || waiting > 0;
+        // both sent at once; the charge's 402 comes before the queue's 429
+        Uni<Long> charged = usage.getBoolean("metered") ? credits.charge(conn, job) : Uni.createFrom().item(0L);
         Uni<Void> queue = waits ? conn.preparedQuery(TO_QUEUE).execute(Tuple.of(job.id())).replaceWithVoid()
                 : Uni.createFrom().voidItem();
         Quota quota = new Quota(maxQueued, maxQueued - queued - records, null);
-        return queue.chain(() -> {
+        return Uni.combine().all().unis(charged, queue).asTuple().chain(done -> {
             if (queued + records > maxQueued) {
                 long ahead = queued + records - maxQueued;
                 return drain.of(conn, job.tenantId()).map(rate -> {
                     throw tooMany(plan, maxQueued, queued, records, ahead, rate);
                 });
             }
-            return Uni.createFrom().item(new Admitted(waits ? JobTransitions.WAITING : JobTransitions.INITIAL, quota));
+            return Uni.createFrom().item(new Admitted(waits ? JobTransitions.WAITING : JobTransitions.INITIAL,
+                    done.getItem1(), quota));
         });
     }
 

@@ -84,14 +84,15 @@ public class JobStore {
 
     /**
      * What the store made of a new job: when, its time limit, the state it was stored in (running at once, or waiting
-     * for a slot), and the tenant's queued-record quota after it.
+     * for a slot), the credits charged, and the tenant's queued-record quota after it.
      */
-    public record Stored(OffsetDateTime createdAt, Integer timeoutSeconds, JobState state, JobAdmission.Quota quota) {
+    public record Stored(OffsetDateTime createdAt, Integer timeoutSeconds, JobState state, long creditsCharged,
+                         JobAdmission.Quota quota) {
     }
 
     /**
      * Stores the job with all its records, atomically, if the tenant's plan admits it (in its initial state, or waiting
-     * when the plan's concurrent-jobs slots are taken: {@link JobAdmission#check}), and
+     * when the plan's concurrent-jobs slots are taken; charged on a metered plan: {@link JobAdmission#check}), and
      * completes the request's idempotency key in the same transaction. The plan's per-job size check, the job and its
      * records are one statement; that statement, the tenant's lock and usage read ({@link JobAdmission#usage}) and the
      * idempotency update are sent at once, pipelined on the connection, and run in that order: a submit costs BEGIN,
@@ -118,7 +119,7 @@ public class JobStore {
                 Row row = rows.iterator().next();
                 return admission.check(conn, job, done.getItem2()).map(admitted -> new Stored(
                         row.getOffsetDateTime("created_at"), row.getInteger("timeout_seconds"), admitted.state(),
-                        admitted.quota()));
+                        admitted.charged(), admitted.quota()));
             });
         });
     }

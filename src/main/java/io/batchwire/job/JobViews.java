@@ -57,6 +57,7 @@ public class JobViews {
         view.format = job.format();
         view.collectionId = job.collectionId();
         view.createdAt = stored.createdAt();
+        view.creditsCharged = stored.creditsCharged();
         JobStatus.Push push = job.resultUrl() == null ? null : JobStatus.Push.WAITING;
         return waitEstimates(List.of(view))
                 .map(waits -> JobStatus.of(view, stored.createdAt(), null, push, waits.get(view.id)));

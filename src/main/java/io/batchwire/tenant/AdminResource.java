@@ -52,10 +52,10 @@ public class AdminResource {
     }
 
     public record PlanView(String name, int maxRecordsPerJob, int maxConcurrentJobs, int maxQueuedRecords,
-                           long retentionSeconds, Integer defaultTimeoutSeconds) {
+                           long retentionSeconds, Integer defaultTimeoutSeconds, boolean metered) {
         static PlanView of(Plan p) {
             return new PlanView(p.name, p.maxRecordsPerJob, p.maxConcurrentJobs, p.maxQueuedRecords, p.retentionSeconds,
-                    p.defaultTimeoutSeconds);
+                    p.defaultTimeoutSeconds, p.metered);
         }
 
         Plan toPlan() {
@@ -65,6 +65,7 @@ public class AdminResource {
             p.maxQueuedRecords = maxQueuedRecords;
             p.retentionSeconds = retentionSeconds;
             p.defaultTimeoutSeconds = defaultTimeoutSeconds;
+            p.metered = metered;
             return p;
         }
     }

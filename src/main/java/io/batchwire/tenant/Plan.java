@@ -28,4 +28,8 @@ public class Plan extends PanacheEntityBase {
 
     @Column(name = "default_timeout_seconds")
     public Integer defaultTimeoutSeconds;
+
+    /** Submits are charged credits (records x the upstream's price); unmetered plans are never charged. */
+    @Column(nullable = false)
+    public boolean metered;
 }

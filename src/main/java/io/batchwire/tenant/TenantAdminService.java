@@ -112,6 +112,7 @@ public class TenantAdminService {
             p.maxQueuedRecords = wanted.maxQueuedRecords;
             p.retentionSeconds = wanted.retentionSeconds;
             p.defaultTimeoutSeconds = wanted.defaultTimeoutSeconds;
+            p.metered = wanted.metered;
             return existing != null ? Uni.createFrom().item(p) : p.<Plan>persist();
         });
     }

@@ -74,6 +74,13 @@ public interface UpstreamConfig {
         @WithDefault("1048576")
         int maxResponseBytes();
 
+        /**
+         * Credits one record of this type costs on a metered plan (a submit is charged records x price); 0 makes the
+         * type free.
+         */
+        @WithDefault("1")
+        long price();
+
         /** {@code http} upstreams only: hosts a record may target (exact names; empty = none). */
         Optional<List<String>> allowedHosts();
     }

@@ -24,6 +24,9 @@ public class UpstreamRegistry {
 
     public UpstreamRegistry(UpstreamConfig config, Vertx vertx, MeterRegistry metrics) {
         config.types().forEach((type, cfg) -> {
+            if (cfg.price() < 0) {
+                throw new IllegalArgumentException("batchwire.upstreams." + type + ".price must not be negative");
+            }
             Upstream upstream = new Upstream(type, cfg, vertx);
             byType.put(type, upstream);
             Gauge.builder("batchwire.upstream.inflight", upstream.concurrency(), ConcurrencyLimiter::inUse)

@@ -24,15 +24,28 @@ public final class Db {
         return newTenant("growth");
     }
 
-    /** Creates (or replaces) a plan for a test. */
+    /** Creates (or replaces) an unmetered plan for a test. */
     public static void plan(String name, int maxRecords, int maxJobs, int maxQueued, long retentionSeconds, Integer defaultTimeout) {
+        plan(name, maxRecords, maxJobs, maxQueued, retentionSeconds, defaultTimeout, false);
+    }
+
+    /** Creates (or replaces) a plan for a test; a metered one charges credits. */
+    public static void plan(String name, int maxRecords, int maxJobs, int maxQueued, long retentionSeconds, Integer defaultTimeout,
+                            boolean metered) {
         exec("""
-                INSERT INTO plans (name, max_records_per_job, max_concurrent_jobs, max_queued_records, retention_seconds, default_timeout_seconds)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO plans (name, max_records_per_job, max_concurrent_jobs, max_queued_records, retention_seconds,
+                                   default_timeout_seconds, metered)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (name) DO UPDATE SET max_records_per_job = EXCLUDED.max_records_per_job,
                     max_concurrent_jobs = EXCLUDED.max_concurrent_jobs, max_queued_records = EXCLUDED.max_queued_records,
-                    retention_seconds = EXCLUDED.retention_seconds, default_timeout_seconds = EXCLUDED.default_timeout_seconds""",
-                name, maxRecords, maxJobs, maxQueued, retentionSeconds, defaultTimeout);
+                    retention_seconds = EXCLUDED.retention_seconds, default_timeout_seconds = EXCLUDED.default_timeout_seconds,
+                    metered = EXCLUDED.metered""",
+                name, maxRecords, maxJobs, maxQueued, retentionSeconds, defaultTimeout, metered);
+    }
+
+    /** A metered plan with the given concurrent-jobs limit, and otherwise roomy limits. */
+    public static void meteredPlan(String name, int maxJobs) {
+        plan(name, 1000, maxJobs, 100_000, 86_400, null, true);
     }
 
     /**
