@@ -63,6 +63,7 @@ public class RunResource {
             if (started.replayed()) {
                 r.header("Idempotent-Replayed", "true");
             }
+            started.headers().forEach(r::header);
             return r.build();
         });
     }

@@ -51,8 +51,11 @@ public class RunService {
         this.json = json;
     }
 
-    /** A start's answer: the run, and whether it replays an earlier request with the same key. */
-    public record Started(RunView run, boolean replayed) {
+    /**
+     * A start's answer: the run, whether it replays an earlier request with the same key, and the headers of the job
+     * submit's answer (the queued-record quota).
+     */
+    public record Started(RunView run, boolean replayed, Map<String, String> headers) {
     }
 
     /**
@@ -68,7 +71,7 @@ public class RunService {
                         .chain(origin -> store.requests(collectionId, boxed(origin.requestIndexes()))
                                 .chain(requests -> jobs.submit(tenantId, job(collection, requests, origin), idempotencyKey,
                                         collectionId, "collection-runs:" + collectionId))))
-                .map(submitted -> new Started(RunView.of(submitted.status()), submitted.replayed()));
+                .map(submitted -> new Started(RunView.of(submitted.status()), submitted.replayed(), submitted.headers()));
     }
 
     /** Which requests the new run holds. */

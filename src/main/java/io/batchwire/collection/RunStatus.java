@@ -11,11 +11,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A run's status, a view of its job's state: {@code in_progress} while the job is accepted or processing, then the
- * job's final state. Transitions are the job's ({@link JobState}); this only names them for collections.
+ * A run's status, a view of its job's state: {@code in_progress} while the job is queued, accepted or processing, then
+ * the job's final state. Transitions are the job's ({@link JobState}); this only names them for collections.
  */
 public enum RunStatus {
-    IN_PROGRESS(EnumSet.of(JobState.ACCEPTED, JobState.PROCESSING)),
+    IN_PROGRESS(EnumSet.of(JobState.QUEUED, JobState.ACCEPTED, JobState.PROCESSING)),
     COMPLETED(EnumSet.of(JobState.COMPLETED)),
     FAILED(EnumSet.of(JobState.FAILED)),
     CANCELLED(EnumSet.of(JobState.CANCELLED));

@@ -15,7 +15,8 @@ import java.util.UUID;
 /**
  * The transactional outbox of new jobs: a stored job is on Kafka once {@code dispatched_at} is set. The submitting
  * replica holds a publish lease ({@code dispatch_claimed_until}, set by the insert); the sweep claims jobs whose
- * lease ran out and that are still not on Kafka.
+ * lease ran out and that are still not on Kafka. Queued jobs are not due yet: they are published once promoted (with
+ * a publish lease of the promoting replica).
  */
 @ApplicationScoped
 public class OutboxStore {
@@ -29,7 +30,7 @@ public class OutboxStore {
                   AND (dispatch_claimed_until IS NULL OR dispatch_claimed_until < now())
                 ORDER BY created_at LIMIT $3
                 FOR UPDATE SKIP LOCKED)
-            RETURNING id, tenant_id, type, total_records""".formatted(JobTransitions.sqlUnfinished());
+            RETURNING id, tenant_id, type, total_records""".formatted(JobTransitions.sqlRunning());
 
     private final Pool pool;
 

@@ -1,6 +1,8 @@
 package io.batchwire.dispatch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.batchwire.job.DrainRate;
+import io.batchwire.job.JobQueue;
 import io.batchwire.job.JobState;
 import io.batchwire.job.JobStore;
 import io.batchwire.job.JobTransitions;
@@ -75,12 +77,14 @@ public class OutcomeStore {
         StringJoiner done = new StringJoiner(" + ");
         StringJoiner arrays = new StringJoiner(", ");
         StringJoiner columns = new StringJoiner(", ");
+        StringJoiner drained = new StringJoiner(" + ");
         arrays.add("$1::uuid[]");
         columns.add("id");
         for (int i = 0; i < TERMINAL.size(); i++) {
             String column = RecordTransitions.counterColumn(TERMINAL.get(i));
             set.add(column + " = j." + column + " + u.n" + i);
             done.add("j." + column + " + u.n" + i);
+            drained.add("u.n" + i);
             arrays.add("$" + (i + 2) + "::int[]");
             columns.add("n" + i);
         }
@@ -95,19 +99,25 @@ public class OutcomeStore {
                         finished_at = CASE WHEN %s THEN clock_timestamp() ELSE j.finished_at END
                     FROM unnest(%s) AS u(%s)
                     WHERE j.id = u.id
-                    RETURNING j.id, j.state)
+                    RETURNING j.id, j.state, j.tenant_id, %s AS n),
+                -- the tenants' drain rate: one sample per tenant of what this batch stored
+                sampled AS (%s)
                 SELECT id FROM upd WHERE state = %s""".formatted(set, completes, JobTransitions.sql(JobState.COMPLETED),
-                completes, arrays, columns, JobTransitions.sql(JobState.COMPLETED));
+                completes, arrays, columns, drained, DrainRate.sqlSample("upd"), JobTransitions.sql(JobState.COMPLETED));
     }
 
-    /** What storing a batch did: the jobs it finished, and the jobs it named that do not exist (and never did). */
-    public record Stored(List<UUID> finished, Set<UUID> unknown) {
+    /**
+     * What storing a batch did: the jobs it finished, the jobs it named that do not exist (and never did), and the
+     * queued jobs promoted into the slots the finished ones freed (already started when this is answered).
+     */
+    public record Stored(List<UUID> finished, Set<UUID> unknown, List<JobQueue.Promoted> promoted) {
     }
 
     /**
      * Stores a batch of outcomes. Job rows are locked first, in id order, so outcome order ({@code seq}, and
      * {@code completed_at}, taken once per statement after the locks) follows commit order. Outcomes of jobs that have
-     * ended change nothing; outcomes of jobs that do not exist are reported, not stored.
+     * ended change nothing; outcomes of jobs that do not exist are reported, not stored. Queued jobs promoted by the
+     * jobs this batch finished are started once it has committed.
      */
     public Uni<Stored> store(List<RecordOutcome> batch) {
         Map<UUID, Map<Integer, RecordOutcome>> byJob = new HashMap<>();
@@ -119,7 +129,9 @@ public class OutcomeStore {
                 .chain(seqBase -> unknown(conn, jobIds, seqBase)
                         .chain(unknown -> updateRecords(conn, byJob, seqBase)
                                 .chain(changed -> updateJobs(conn, changed))
-                                .map(finished -> new Stored(finished, unknown)))));
+                                .chain(finished -> jobs.ended(conn, finished.toArray(UUID[]::new))
+                                        .map(promoted -> new Stored(finished, unknown, promoted))))))
+                .invoke(stored -> jobs.startPromoted(stored.promoted()));
     }
 
     /** Of the jobs not locked (ended, or absent), those that neither exist nor left a tombstone. */
@@ -239,8 +251,7 @@ public class OutcomeStore {
                         finished.add(r.getUUID("id"));
                     }
                     return finished;
-                })
-                .call(finished -> jobs.ended(conn, finished.toArray(UUID[]::new)));
+                });
     }
 
     private static <T> T[] trim(T[] a, int n) {

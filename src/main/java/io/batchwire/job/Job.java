@@ -1,5 +1,6 @@
 package io.batchwire.job;
 
+import io.batchwire.credit.CreditLedger;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -7,6 +8,7 @@ import jakarta.persistence.Convert;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.ColumnTransformer;
+import org.hibernate.annotations.Formula;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -45,7 +47,7 @@ public class Job extends PanacheEntityBase {
 
     /** Raw JSON text of the client's metadata. */
     @JdbcTypeCode(SqlTypes.VARCHAR)
-    @ColumnTransformer(read = "metadata::text", write = "?::jsonb")
+    @ColumnTransformer(read = "metadata::text", write = "?::text::jsonb")
     public String metadata;
 
     public String error;
@@ -73,6 +75,14 @@ public class Job extends PanacheEntityBase {
     public OffsetDateTime startedAt;
     @Column(name = "finished_at")
     public OffsetDateTime finishedAt;
+
+    /** Credits the submit was charged (0 on an unmetered plan), read from the ledger. */
+    @Formula(CreditLedger.CHARGED_BY_JOB)
+    public long creditsCharged;
+
+    /** Credits the job's end gave back, read from the ledger. */
+    @Formula(CreditLedger.REFUNDED_BY_JOB)
+    public long creditsRefunded;
 
     public int done() {
         return succeeded + failed + timedOut + cancelled;

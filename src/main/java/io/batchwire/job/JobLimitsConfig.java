@@ -33,4 +33,22 @@ public interface JobLimitsConfig {
     /** Most field errors listed in one problem answer. */
     @WithDefault("50")
     int maxReportedErrors();
+
+    /**
+     * The sliding window a tenant's drain rate is measured over (records that took an outcome in it): what the
+     * {@code Retry-After} of a refused submit and the estimate of a queued job are computed from.
+     */
+    @WithDefault("30s")
+    java.time.Duration drainWindow();
+
+    /** The longest {@code Retry-After} a refused submit is told (at least 1 s is always told). */
+    @WithDefault("60s")
+    java.time.Duration maxRetryAfter();
+
+    /**
+     * How often queued jobs are looked for that could start but were not promoted by a job's end (the plan's limit was
+     * raised, or a promotion was lost with its replica): the safety net of the queue.
+     */
+    @WithDefault("5s")
+    java.time.Duration queueCheckInterval();
 }

@@ -22,6 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 @Path("/v1/jobs")
 @Tag(name = "Jobs")
@@ -42,13 +44,17 @@ public class JobResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit a batch", description = "Stores the job and answers 202 at once; poll the Location.")
+    @Operation(summary = "Submit a batch", description = "Stores the job and answers 202 at once; poll the Location. Over the "
+            + "plan's concurrent-jobs limit the job is accepted as queued and starts when a running one ends. 402 when a "
+            + "metered plan's credits do not cover it; 429 with Retry-After over the queued-record limit. RateLimit-Policy "
+            + "and RateLimit headers tell the queued-record quota left.")
     public Uni<Response> submit(SubmitJobRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         return jobs.submit(tenant.id(), request, idempotencyKey).map(submitted -> {
             Response.ResponseBuilder r = Response.accepted(submitted.status()).location(URI.create(submitted.status().link()));
             if (submitted.replayed()) {
                 r.header("Idempotent-Replayed", "true");
             }
+            submitted.headers().forEach(r::header);
             return r.build();
         });
     }
@@ -77,13 +83,15 @@ public class JobResource {
             try {
                 filter = JobState.fromWire(state);
             } catch (IllegalArgumentException e) {
-                throw ProblemException.validation("state", "'state' must be one of accepted, processing, completed, failed, cancelled");
+                throw ProblemException.validation("state", "'state' must be one of " + Arrays.stream(JobState.values())
+                        .map(JobState::wire).collect(Collectors.joining(", ")));
             }
         }
         String query = LIST_QUERY + ":" + (filter == null ? "" : filter.wire());
         NewestFirst.After after = NewestFirst.after(cursor, query);
         OffsetDateTime now = OffsetDateTime.now();
         return jobs.list(tenant.id(), filter, after.createdAt(), after.id(), size + 1)
-                .map(found -> NewestFirst.page(found, size, query, j -> j.createdAt, j -> j.id, j -> views.summary(j, now)));
+                .chain(found -> views.summaries(found, now))
+                .map(found -> NewestFirst.page(found, size, query, JobStatus::createdAt, JobStatus::id, s -> s));
     }
 }

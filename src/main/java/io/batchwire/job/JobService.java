@@ -27,17 +27,19 @@ public class JobService {
     private final JobViews views;
     private final JobPipeline pipeline;
     private final IdempotencyStore idempotency;
+    private final JobAdmission admission;
     private final MeterRegistry metrics;
     private final ObjectMapper json;
 
     public JobService(JobValidator validator, JobStore store, JobRepository jobs, JobViews views, JobPipeline pipeline,
-                      IdempotencyStore idempotency, MeterRegistry metrics, ObjectMapper json) {
+                      IdempotencyStore idempotency, JobAdmission admission, MeterRegistry metrics, ObjectMapper json) {
         this.validator = validator;
         this.store = store;
         this.jobs = jobs;
         this.views = views;
         this.pipeline = pipeline;
         this.idempotency = idempotency;
+        this.admission = admission;
         this.metrics = metrics;
         this.json = json;
     }
@@ -67,20 +69,28 @@ public class JobService {
             return Uni.createFrom().failure(e);
         }
         if (idempotencyKey == null) {
-            return store(job, null).map(status -> new Submitted(status, false));
+            return store(job, null);
         }
         return idempotency.claim(tenantId, scope, idempotencyKey, hash).chain(decision -> {
             if (decision.replayOf() != null) {
-                return status(tenantId, decision.replayOf()).map(status -> new Submitted(status, true));
+                // the original job, as it is now: nothing is stored or charged again
+                return status(tenantId, decision.replayOf()).map(status -> new Submitted(status, true, null));
             }
             return store(job, decision.claim())
-                    .onFailure().call(t -> idempotency.release(decision.claim()))
-                    .map(status -> new Submitted(status, false));
+                    .onFailure().call(t -> idempotency.release(decision.claim()));
         });
     }
 
-    /** A submit's answer: the job's status, and whether it replays an earlier request with the same key. */
-    public record Submitted(JobStatus status, boolean replayed) {
+    /**
+     * A submit's answer: the job's status, whether it replays an earlier request with the same key, and the tenant's
+     * queued-record quota after it (null on a replay).
+     */
+    public record Submitted(JobStatus status, boolean replayed, JobAdmission.Quota quota) {
+
+        /** The {@code RateLimit-Policy} / {@code RateLimit} headers of the answer. */
+        public Map<String, String> headers() {
+            return quota == null ? Map.of() : quota.headers();
+        }
     }
 
     /** Cancels an unfinished job: no new upstream calls; finished outcomes stay; the rest become cancelled. */
@@ -106,16 +116,21 @@ public class JobService {
         }
     }
 
-    private Uni<JobStatus> store(JobStore.NewJob job, IdempotencyStore.Claim claim) {
+    private Uni<Submitted> store(JobStore.NewJob job, IdempotencyStore.Claim claim) {
         int records = job.indexes().length;
         return store.insert(job, claim)
-                // the chunks go to the producer now; the answer does not wait for the broker (the outbox has the job)
-                .invoke(stored -> pipeline.start(job.id(), job.tenantId(), job.type(), records))
-                .map(stored -> {
+                .invoke(stored -> {
+                    // the chunks go to the producer now; the answer does not wait for the broker (the outbox has the
+                    // job). A queued job is published when it is promoted.
+                    if (stored.state() == JobTransitions.INITIAL) {
+                        pipeline.start(job.id(), job.tenantId(), job.type(), records);
+                    }
                     metrics.counter("batchwire.jobs.submitted", "type", job.type()).increment();
                     metrics.counter("batchwire.records.submitted", "type", job.type()).increment(records);
-                    return views.accepted(job, stored);
-                });
+                })
+                .chain(stored -> Uni.combine().all()
+                        .unis(views.submitted(job, stored), admission.paced(job.tenantId(), records, stored.quota()))
+                        .with((status, quota) -> new Submitted(status, false, quota)));
     }
 
     public Uni<JobStatus> status(UUID tenantId, UUID jobId) {

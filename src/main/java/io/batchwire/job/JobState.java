@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /** A job's state; which moves are allowed is {@link JobTransitions}'s to say. */
 public enum JobState {
-    ACCEPTED, PROCESSING, COMPLETED, FAILED, CANCELLED;
+    QUEUED, ACCEPTED, PROCESSING, COMPLETED, FAILED, CANCELLED;
 
     /** No move out of it: the job has ended. */
     public boolean isFinal() {

@@ -21,6 +21,8 @@ public record JobStatus(
         double progress,
         Counts counts,
         Long estimatedCompletionSeconds,
+        long creditsCharged,
+        long creditsRefunded,
         String link,
         String resultsLink,
         String downloadLink,
@@ -42,7 +44,11 @@ public record JobStatus(
     public record Counts(int succeeded, int failed, int timedOut, int cancelled, int pending) {
     }
 
-    public static JobStatus of(Job job, OffsetDateTime now, String downloadLink, Push push) {
+    /**
+     * The status of {@code job} at {@code now}; {@code waitEstimate} is the estimate of a queued job (its wait
+     * included, from {@link JobQueue#estimates}), which its own progress cannot give.
+     */
+    public static JobStatus of(Job job, OffsetDateTime now, String downloadLink, Push push, Long waitEstimate) {
         int done = job.done();
         Long durationMs = job.startedAt == null ? null
                 : Duration.between(job.startedAt, job.finishedAt != null ? job.finishedAt : now).toMillis();
@@ -50,7 +56,8 @@ public record JobStatus(
         return new JobStatus(job.id, job.type, job.state, job.createdAt, job.startedAt, job.finishedAt, durationMs,
                 job.totalRecords, Math.round(1000.0 * done / job.totalRecords) / 10.0,
                 new Counts(job.succeeded, job.failed, job.timedOut, job.cancelled, job.totalRecords - done),
-                estimate(job, done, now), link, link + "/results", downloadLink, job.error, job.timeoutSeconds,
+                job.state == JobTransitions.WAITING ? waitEstimate : estimate(job, done, now), job.creditsCharged,
+                job.creditsRefunded, link, link + "/results", downloadLink, job.error, job.timeoutSeconds,
                 job.bodiesPurgedAt != null, job.format, job.webhookUrl, job.resultUrl, push, job.collectionId, job.metadata);
     }
 

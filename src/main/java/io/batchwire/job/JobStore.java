@@ -54,7 +54,7 @@ public class JobStore {
 
     private static final String OVERDUE = """
             SELECT id FROM jobs WHERE deadline_at < now() AND state IN (%s)
-            ORDER BY deadline_at LIMIT $1""".formatted(JobTransitions.sqlUnfinished());
+            ORDER BY deadline_at LIMIT $1""".formatted(JobTransitions.sqlRunning());
 
     private static final String FINAL_AMONG = "SELECT id FROM jobs WHERE id = ANY($1) AND state IN (%s)"
             .formatted(JobTransitions.sqlFinal());
@@ -64,14 +64,16 @@ public class JobStore {
     private final JobAdmission admission;
     private final IdempotencyStore idempotency;
     private final Instance<JobEndings> endings;
+    private final JobQueue queue;
 
     public JobStore(Pool pool, ObjectMapper json, JobAdmission admission, IdempotencyStore idempotency,
-                    Instance<JobEndings> endings) {
+                    Instance<JobEndings> endings, JobQueue queue) {
         this.pool = pool;
         this.json = json;
         this.admission = admission;
         this.idempotency = idempotency;
         this.endings = endings;
+        this.queue = queue;
     }
 
     /** A job about to be stored: its records' inputs as JSON text (custom_id removed). */
@@ -80,12 +82,17 @@ public class JobStore {
                          Integer[] indexes, String[] customIds, String[] inputs) {
     }
 
-    /** What the store made of a new job. */
-    public record Stored(OffsetDateTime createdAt, Integer timeoutSeconds) {
+    /**
+     * What the store made of a new job: when, its time limit, the state it was stored in (running at once, or waiting
+     * for a slot), the credits charged, and the tenant's queued-record quota after it.
+     */
+    public record Stored(OffsetDateTime createdAt, Integer timeoutSeconds, JobState state, long creditsCharged,
+                         JobAdmission.Quota quota) {
     }
 
     /**
-     * Stores the job in its initial state with all its records, atomically, if the tenant's plan admits it, and
+     * Stores the job with all its records, atomically, if the tenant's plan admits it (in its initial state, or waiting
+     * when the plan's concurrent-jobs slots are taken; charged on a metered plan: {@link JobAdmission#check}), and
      * completes the request's idempotency key in the same transaction. The plan's per-job size check, the job and its
      * records are one statement; that statement, the tenant's lock and usage read ({@link JobAdmission#usage}) and the
      * idempotency update are sent at once, pipelined on the connection, and run in that order: a submit costs BEGIN,
@@ -109,13 +116,12 @@ public class JobStore {
                 if (rows.size() != 1) {
                     return admission.refusal(conn, job.tenantId(), n);
                 }
-                return admission.check(conn, job.tenantId(), n, done.getItem2()).replaceWith(stored(rows.iterator().next()));
+                Row row = rows.iterator().next();
+                return admission.check(conn, job, done.getItem2()).map(admitted -> new Stored(
+                        row.getOffsetDateTime("created_at"), row.getInteger("timeout_seconds"), admitted.state(),
+                        admitted.charged(), admitted.quota()));
             });
         });
-    }
-
-    private static Stored stored(Row row) {
-        return new Stored(row.getOffsetDateTime("created_at"), row.getInteger("timeout_seconds"));
     }
 
     /** How a job ends early, and what its still-pending records become. */
@@ -160,6 +166,7 @@ public class JobStore {
      */
     public Uni<Ended> endEarly(UUID jobId, UUID tenantId, EarlyEnd end, String code, String message) {
         String error = json.createObjectNode().put("code", code).put("message", message).toString();
+        List<JobQueue.Promoted> promoted = new ArrayList<>();
         return pool.withTransaction(conn -> conn.preparedQuery("""
                         SELECT state, result_seq FROM jobs WHERE id = $1 AND ($2::uuid IS NULL OR tenant_id = $2) FOR UPDATE""")
                 .execute(Tuple.of(jobId, tenantId))
@@ -175,18 +182,31 @@ public class JobStore {
                     return conn.preparedQuery(end.sql)
                             .execute(Tuple.of(jobId, error, message, row.getLong("result_seq")))
                             .chain(() -> ended(conn, new UUID[]{jobId}))
+                            .invoke(promoted::addAll)
                             .replaceWith(new Ended(before, true));
-                }));
+                }))
+                // committed: the jobs promoted into the slot start now
+                .invoke(() -> queue.start(promoted));
     }
 
-    /** Runs every {@link JobEndings} in {@code conn}'s transaction, one after another, for jobs that just ended. */
-    public Uni<Void> ended(SqlConnection conn, UUID[] jobIds) {
+    /**
+     * Runs every {@link JobEndings} in {@code conn}'s transaction, one after another, for jobs that just ended, then
+     * promotes queued jobs of their tenants into the slots they freed ({@link JobQueue}): the caller
+     * {@link #startPromoted starts} those once the transaction has committed.
+     */
+    public Uni<List<JobQueue.Promoted>> ended(SqlConnection conn, UUID[] jobIds) {
         if (jobIds.length == 0) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(List.of());
         }
         return Multi.createFrom().iterable(endings)
                 .onItem().transformToUniAndConcatenate(e -> e.ended(conn, jobIds))
-                .collect().last().replaceWithVoid();
+                .collect().last()
+                .chain(() -> queue.promoteAfterEnd(conn, jobIds));
+    }
+
+    /** Publishes jobs that {@link #ended} promoted, once their transaction has committed. */
+    public void startPromoted(List<JobQueue.Promoted> promoted) {
+        queue.start(promoted);
     }
 
     /** Whether the tenant had this job and retention removed it. */

@@ -1,5 +1,6 @@
 package io.batchwire.state;
 
+import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -99,6 +100,20 @@ public final class Transitions<S extends Enum<S>> {
                 out.add(from);
             }
         });
+        return out;
+    }
+
+    /** {@code from} and every state reachable from it by allowed moves. */
+    public Set<S> reachableFrom(S from) {
+        Set<S> out = EnumSet.of(from);
+        ArrayDeque<S> todo = new ArrayDeque<>(out);
+        while (!todo.isEmpty()) {
+            for (S to : next.get(todo.poll())) {
+                if (out.add(to)) {
+                    todo.add(to);
+                }
+            }
+        }
         return out;
     }
 

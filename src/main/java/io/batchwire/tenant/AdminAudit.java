@@ -5,6 +5,8 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
@@ -30,12 +32,22 @@ public class AdminAudit {
         AuditEntry e = new AuditEntry();
         e.action = action;
         e.target = target;
+        e.detail = detail(detail);
+        return e.persist().replaceWithVoid();
+    }
+
+    /** Records an action on {@code conn}, a plain SQL connection whose transaction is the action's. */
+    public Uni<Void> record(SqlClient conn, String action, String target, Map<String, ?> detail) {
+        return conn.preparedQuery("INSERT INTO admin_audit (action, target, detail) VALUES ($1, $2, $3::text::jsonb)")
+                .execute(Tuple.of(action, target, detail(detail))).replaceWithVoid();
+    }
+
+    private String detail(Map<String, ?> detail) {
         try {
-            e.detail = detail == null ? null : json.writeValueAsString(detail);
+            return detail == null ? null : json.writeValueAsString(detail);
         } catch (Exception ex) {
             throw new IllegalStateException(ex);
         }
-        return e.persist().replaceWithVoid();
     }
 
     /** Entries newest first, before {@code beforeId} when given. */

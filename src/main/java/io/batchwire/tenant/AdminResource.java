@@ -58,10 +58,10 @@ public class AdminResource {
     }
 
     public record PlanView(String name, int maxRecordsPerJob, int maxConcurrentJobs, int maxQueuedRecords,
-                           long retentionSeconds, Integer defaultTimeoutSeconds, Integer weight) {
+                           long retentionSeconds, Integer defaultTimeoutSeconds, boolean metered, Integer weight) {
         static PlanView of(Plan p) {
             return new PlanView(p.name, p.maxRecordsPerJob, p.maxConcurrentJobs, p.maxQueuedRecords, p.retentionSeconds,
-                    p.defaultTimeoutSeconds, p.weight);
+                    p.defaultTimeoutSeconds, p.metered, p.weight);
         }
 
         Plan toPlan() {
@@ -71,6 +71,7 @@ public class AdminResource {
             p.maxQueuedRecords = maxQueuedRecords;
             p.retentionSeconds = retentionSeconds;
             p.defaultTimeoutSeconds = defaultTimeoutSeconds;
+            p.metered = metered;
             p.weight = weight == null ? 1 : weight;
             return p;
         }

@@ -32,6 +32,6 @@ public class AuditEntry extends PanacheEntityBase {
 
     /** Raw JSON text. */
     @JdbcTypeCode(SqlTypes.VARCHAR)
-    @ColumnTransformer(read = "detail::text", write = "?::jsonb")
+    @ColumnTransformer(read = "detail::text", write = "?::text::jsonb")
     public String detail;
 }

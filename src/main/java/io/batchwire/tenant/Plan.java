@@ -31,4 +31,8 @@ public class Plan extends PanacheEntityBase {
 
     /** The tenant's share of a busy upstream, relative to the other waiting tenants' (default 1). */
     public int weight = 1;
+
+    /** Submits are charged credits (records x the upstream's price); unmetered plans are never charged. */
+    @Column(nullable = false)
+    public boolean metered;
 }

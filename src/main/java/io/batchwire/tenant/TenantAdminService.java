@@ -124,6 +124,7 @@ public class TenantAdminService {
             p.retentionSeconds = wanted.retentionSeconds;
             p.defaultTimeoutSeconds = wanted.defaultTimeoutSeconds;
             p.weight = wanted.weight;
+            p.metered = wanted.metered;
             return (existing != null ? Uni.createFrom().item(p) : p.<Plan>persist())
                     .call(saved -> audit.record(existing != null ? "plan.change" : "plan.create", name, planDetail(p)));
         });

@@ -64,7 +64,7 @@ public class ClusterLimits {
             WHERE upstream = $1 AND replica_id <> $2 AND lease_until > now()""";
     private static final String UPSERT = """
             INSERT INTO upstream_slices (upstream, replica_id, wants, granted, in_flight, adaptive_limit, lease_until)
-            VALUES ($1, $2, $3::jsonb, $4, $5, $6, now() + make_interval(secs => $7))
+            VALUES ($1, $2, $3::text::jsonb, $4, $5, $6, now() + make_interval(secs => $7))
             ON CONFLICT (upstream, replica_id) DO UPDATE SET wants = EXCLUDED.wants, granted = EXCLUDED.granted,
                 in_flight = EXCLUDED.in_flight, adaptive_limit = EXCLUDED.adaptive_limit, lease_until = EXCLUDED.lease_until""";
 
@@ -207,6 +207,8 @@ public class ClusterLimits {
         try {
             return json.readValue(text, WANTS);
         } catch (Exception e) {
+            // only a replica of another version writes what this one cannot read; its share is then left to the others
+            LOG.warnf("a peer's wants are unreadable (%s); counting them as none", e.getMessage());
             return List.of();
         }
     }

@@ -100,6 +100,13 @@ public interface UpstreamConfig {
         int maxResponseBytes();
 
         /**
+         * Credits one record of this type costs on a metered plan (a submit is charged records x price); 0 makes the
+         * type free.
+         */
+        @WithDefault("1")
+        long price();
+
+        /**
          * {@code http} upstreams only: if set, the only hosts a record may call (exact names or {@code *.suffix}
          * patterns), on top of the outbound policy ({@code batchwire.outbound.*}) that every record's URL passes.
          */

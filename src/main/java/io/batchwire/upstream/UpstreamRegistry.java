@@ -28,6 +28,9 @@ public class UpstreamRegistry {
     public UpstreamRegistry(UpstreamConfig config, Vertx vertx, OutboundPolicy policy, MeterRegistry metrics) {
         UpstreamLimits.Scheduler timers = (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run());
         config.types().forEach((type, cfg) -> {
+            if (cfg.price() < 0) {
+                throw new IllegalArgumentException("batchwire.upstreams." + type + ".price must not be negative");
+            }
             Upstream upstream = new Upstream(type, cfg, vertx, policy, timers);
             byType.put(type, upstream);
             UpstreamLimits l = upstream.limits();

@@ -20,19 +20,21 @@ import java.util.Set;
  * @param probes throughput mode: how many of the jobs are submitted one at a time, after the burst of the others,
  *               into the saturated pipeline (the "submit while saturated" latency)
  * @param probeInterval time between those single submits
+ * @param planJobs plan mode: the limited plan's concurrent-jobs limit
+ * @param planQueuedRecords plan mode: the limited plan's queued-record limit
  */
 record BenchConfig(Mode mode, int jobs, int warmupJobs, int records, int submitters, String latency, double errorRate, int limit,
                    String heap, int maxAttempts, Duration timeout, Duration capacityTime, String db, Path outDir,
                    Path jar, List<String> serviceArgs, List<Integer> backlogAt,
                    int probes, Duration probeInterval, int replicas, Duration eventInterval, List<String> scaleEvents,
-                   int rejectAbove, boolean adaptive) {
+                   int rejectAbove, boolean adaptive, int planJobs, int planQueuedRecords) {
 
-    enum Mode { THROUGHPUT, BACKLOG, SCALE }
+    enum Mode { THROUGHPUT, BACKLOG, SCALE, PLAN }
 
     private static final Set<String> KEYS = Set.of("mode", "jobs", "records", "submitters", "latency", "error-rate",
             "limit", "heap", "max-attempts", "timeout", "capacity-seconds", "db", "out", "jar", "service-args",
             "backlog-at", "warmup-jobs", "probes", "probe-interval-ms", "replicas", "event-seconds", "scale-events",
-            "reject-above", "adaptive");
+            "reject-above", "adaptive", "plan-jobs", "plan-queued-records");
 
     static BenchConfig fromSystemProperties() {
         Map<String, String> p = new HashMap<>();
@@ -60,7 +62,8 @@ record BenchConfig(Mode mode, int jobs, int warmupJobs, int records, int submitt
         Mode mode = Mode.valueOf(p.getOrDefault("mode", "throughput").toUpperCase());
         boolean backlog = mode == Mode.BACKLOG;
         boolean scale = mode == Mode.SCALE;
-        int jobs = integer(p, "jobs", scale ? 40 : 100);
+        boolean plan = mode == Mode.PLAN;
+        int jobs = integer(p, "jobs", scale || plan ? 40 : 100);
         int records = integer(p, "records", 1000);
         String latency = p.getOrDefault("latency", backlog ? "1000" : "100");
         MockUpstream.latency(latency); // fail early on a bad spec
@@ -81,7 +84,7 @@ record BenchConfig(Mode mode, int jobs, int warmupJobs, int records, int submitt
         if (!Set.of("leave", "kill", "join").containsAll(events)) {
             throw new IllegalArgumentException("bench.scale-events takes leave, kill and join, was " + events);
         }
-        return new BenchConfig(mode, jobs, warmupJobs, records, integer(p, "submitters", 4), latency, errorRate, limit,
+        return new BenchConfig(mode, jobs, warmupJobs, records, integer(p, "submitters", plan ? 8 : 4), latency, errorRate, limit,
                 p.getOrDefault("heap", "512m"), integer(p, "max-attempts", 4), timeout,
                 Duration.ofMillis((long) (1000 * Double.parseDouble(p.getOrDefault("capacity-seconds", "3")))),
                 p.getOrDefault("db", "batchwire_bench"), Path.of(p.getOrDefault("out", "target/bench")),
@@ -90,7 +93,8 @@ record BenchConfig(Mode mode, int jobs, int warmupJobs, int records, int submitt
                 Duration.ofMillis(integer(p, "probe-interval-ms", 250)), integer(p, "replicas", 3),
                 Duration.ofSeconds(integer(p, "event-seconds", 5)), events,
                 p.containsKey("reject-above") ? integer(p, "reject-above", 1) : 0,
-                Boolean.parseBoolean(p.getOrDefault("adaptive", "false")));
+                Boolean.parseBoolean(p.getOrDefault("adaptive", "false")), integer(p, "plan-jobs", 10),
+                integer(p, "plan-queued-records", 20 * records));
     }
 
     long totalRecords() {

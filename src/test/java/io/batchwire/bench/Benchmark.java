@@ -47,6 +47,7 @@ import static io.batchwire.bench.Report.percentile;
  * ./mvnw -Pbench verify -Dbench.latency=uniform:50-150 -Dbench.error-rate=0.01
  * ./mvnw -Pbench verify -Dbench.mode=backlog               # 100k records queued behind 1 s x limit 10
  * ./mvnw -Pbench verify -Dbench.mode=scale                 # 1 replica, then 3 with a scale event every 5 s
+ * ./mvnw -Pbench verify -Dbench.mode=plan -Dbench.jobs=40  # unlimited plan, then 10 concurrent jobs (Retry-After)
  * ./mvnw -Pbench verify -Dbench.service-args="-XX:StartFlightRecording=filename=target/bench/service.jfr,settings=profile"
  * </pre>
  * The {@code bench} profile packages the service (tests are skipped unless {@code -DskipTests=false}), then runs
@@ -67,7 +68,9 @@ import static io.batchwire.bench.Report.percentile;
  *
  * <h2>Properties</h2> (defaults in brackets; blank = default)
  * <ul>
- *   <li>{@code bench.mode} [throughput], backlog or scale ({@link ScaleRun})</li>
+ *   <li>{@code bench.mode} [throughput], backlog, scale ({@link ScaleRun}) or plan ({@link PlanRun})</li>
+ *   <li>plan mode: {@code bench.plan-jobs} the limited plan's concurrent jobs [10], {@code bench.plan-queued-records}
+ *       its queued-record limit [20 x records]; defaults jobs 40, submitters 8</li>
  *   <li>scale mode: {@code bench.replicas} [3], {@code bench.event-seconds} between scale events [5],
  *       {@code bench.scale-events} in order, repeated [leave,join,kill,join]; defaults jobs 40, limit 64</li>
  *   <li>{@code bench.jobs} [100], {@code bench.records} per job [1000], {@code bench.submitters} concurrent clients [4]</li>
@@ -142,6 +145,7 @@ public final class Benchmark {
                 case THROUGHPUT -> throughput(c, report, mock, service, broker, workload);
                 case BACKLOG -> backlog(c, report, service, workload);
                 case SCALE -> new ScaleRun(c, report, mock, properties, workload, c.outDir(), stamp).run(service);
+                case PLAN -> new PlanRun(c, report, properties, adminKey, apiKey, TENANT, c.outDir(), stamp).run(service);
             }
             report.put("service.log_warnings", logWarnings(log));
         }

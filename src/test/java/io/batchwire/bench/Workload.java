@@ -34,8 +34,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Workload {
 
-    /** One submit: when it started (epoch ms), how long it took, and the job id (null when it was refused). */
-    record Submit(int job, long startedAtMs, long latencyNanos, String id, String error) {
+    /**
+     * One submit: when it started (epoch ms), how long its last attempt took, the job id (null when it was refused for
+     * good), how often it was refused with 429 and waited the Retry-After it was told, and the state it was accepted in.
+     */
+    record Submit(int job, long startedAtMs, long latencyNanos, String id, String error, int refusals, long waitedMs,
+                  String state) {
     }
 
     /** A job's final status body, as far as the benchmark needs it. */
@@ -50,6 +54,8 @@ final class Workload {
     private static final int POLL_WINDOW = 4;
     private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long one submit keeps trying again after 429s before it gives up. */
+    private static final Duration MAX_RETRYING = Duration.ofMinutes(10);
 
     private final URI jobs;
     private final String apiKey;
@@ -68,11 +74,16 @@ final class Workload {
      * {@code records} records), through the admin API: the built-in plans cap unfinished jobs below 100.
      */
     static void grantPlan(URI base, String adminKey, String tenant, int records, int jobs) throws Exception {
+        putPlan(base, adminKey, tenant, "bench", records, jobs, Math.min(Integer.MAX_VALUE, (long) records * jobs));
+    }
+
+    /** Puts tenant {@code tenant} on plan {@code name} (created or changed) with these limits, through the admin API. */
+    static void putPlan(URI base, String adminKey, String tenant, String name, int records, int concurrentJobs,
+                        long queuedRecords) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        long queued = Math.min(Integer.MAX_VALUE, (long) records * jobs);
-        admin(http, base, adminKey, "PUT", "/admin/v1/plans/bench", JSON.createObjectNode().put("name", "bench")
-                .put("max_records_per_job", records).put("max_concurrent_jobs", jobs).put("max_queued_records", queued)
-                .put("retention_seconds", 86400).toString());
+        admin(http, base, adminKey, "PUT", "/admin/v1/plans/" + name, JSON.createObjectNode().put("name", name)
+                .put("max_records_per_job", records).put("max_concurrent_jobs", concurrentJobs)
+                .put("max_queued_records", queuedRecords).put("retention_seconds", 86400).toString());
         String id = null;
         for (JsonNode t : JSON.readTree(admin(http, base, adminKey, "GET", "/admin/v1/tenants", null))) {
             if (t.path("name").asText().equals(tenant)) {
@@ -82,7 +93,7 @@ final class Workload {
         if (id == null) {
             throw new IllegalStateException("the service has no tenant '" + tenant + "'");
         }
-        admin(http, base, adminKey, "PATCH", "/admin/v1/tenants/" + id, "{\"plan\":\"bench\"}");
+        admin(http, base, adminKey, "PATCH", "/admin/v1/tenants/" + id, "{\"plan\":\"" + name + "\"}");
     }
 
     private static String admin(HttpClient http, URI base, String key, String method, String path, String body) throws Exception {
@@ -162,16 +173,33 @@ final class Workload {
                 .header("X-API-Key", apiKey).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.append("]}").toString())).build();
         long startedAt = System.currentTimeMillis();
-        long t0 = System.nanoTime();
-        try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            long latency = System.nanoTime() - t0;
-            if (r.statusCode() != 202) {
-                return new Submit(job, startedAt, latency, null, "HTTP " + r.statusCode() + ": " + r.body());
+        int refusals = 0;
+        long waitedMs = 0;
+        while (true) {
+            long t0 = System.nanoTime();
+            try {
+                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                long latency = System.nanoTime() - t0;
+                var retryAfter = r.headers().firstValue("Retry-After");
+                if (r.statusCode() == 429 && retryAfter.isPresent()
+                        && System.currentTimeMillis() - startedAt < MAX_RETRYING.toMillis()) {
+                    // a client that does as it is told: wait what the service says, then submit again
+                    long waitMs = 1000L * Long.parseLong(retryAfter.get().trim());
+                    refusals++;
+                    waitedMs += waitMs;
+                    Thread.sleep(waitMs);
+                    continue;
+                }
+                if (r.statusCode() != 202) {
+                    return new Submit(job, startedAt, latency, null, "HTTP " + r.statusCode() + ": " + r.body(), refusals,
+                            waitedMs, null);
+                }
+                JsonNode status = JSON.readTree(r.body());
+                return new Submit(job, startedAt, latency, status.path("id").asText(), null, refusals, waitedMs,
+                        status.path("state").asText());
+            } catch (IOException | InterruptedException e) {
+                return new Submit(job, startedAt, System.nanoTime() - t0, null, e.toString(), refusals, waitedMs, null);
             }
-            return new Submit(job, startedAt, latency, JSON.readTree(r.body()).path("id").asText(), null);
-        } catch (IOException | InterruptedException e) {
-            return new Submit(job, startedAt, System.nanoTime() - t0, null, e.toString());
         }
     }
 

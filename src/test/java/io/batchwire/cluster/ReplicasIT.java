@@ -72,6 +72,8 @@ class ReplicasIT {
         awaitDone(run, JOBS * RECORDS / 4);
 
         UUID b = cluster.replicaId("b");
+        // b may have just (re)joined the group: once it has partitions, it holds chunks of this run
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> !unfinishedIn(run, b).isEmpty());
         cluster.replica("b").kill();
         // right away, well within b's lease: what b could have sent without its outcome being stored yet
         Set<String> unfinished = unfinishedIn(run, b);

@@ -15,12 +15,14 @@ class RunMappingTest {
 
     @Test
     void runStatusIsInProgressUntilTheJobIsFinal() {
+        assertThat(RunStatus.of(JobState.QUEUED)).as("a run waiting for a slot").isEqualTo(RunStatus.IN_PROGRESS);
         assertThat(RunStatus.of(JobState.ACCEPTED)).isEqualTo(RunStatus.IN_PROGRESS);
         assertThat(RunStatus.of(JobState.PROCESSING)).isEqualTo(RunStatus.IN_PROGRESS);
         assertThat(RunStatus.of(JobState.COMPLETED).wire()).isEqualTo("completed");
         assertThat(RunStatus.of(JobState.FAILED).wire()).isEqualTo("failed");
         assertThat(RunStatus.of(JobState.CANCELLED).wire()).isEqualTo("cancelled");
-        assertThat(RunStatus.jobStates("in_progress")).containsExactlyInAnyOrder(JobState.ACCEPTED, JobState.PROCESSING);
+        assertThat(RunStatus.jobStates("in_progress"))
+                .containsExactlyInAnyOrder(JobState.QUEUED, JobState.ACCEPTED, JobState.PROCESSING);
         assertThat(RunStatus.jobStates(" completed , cancelled")).containsExactlyInAnyOrder(JobState.COMPLETED, JobState.CANCELLED);
         assertThat(RunStatus.jobStates(null)).isEmpty();
         assertThatThrownBy(() -> RunStatus.jobStates("processing")).isInstanceOf(ProblemException.class)

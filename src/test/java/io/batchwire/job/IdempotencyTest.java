@@ -74,8 +74,9 @@ class IdempotencyTest {
 
     @Test
     void aRequestRefusedByTheQuotaReleasesItsKey() {
-        Db.plan("t-one-job", 1000, 1, 100_000, 86_400, null);
-        Api api = new Api(Db.newTenant("t-one-job"));
+        // the queued-record limit refuses (the concurrent-jobs limit queues, since issue 14)
+        Db.plan("t-one-record", 1000, 1, 1, 86_400, null);
+        Api api = new Api(Db.newTenant("t-one-record"));
         api.submit("company", List.of(Map.of("domain", "delay-1500-quota-" + UUID.randomUUID())));
         String key = UUID.randomUUID().toString();
         api.req().header("Idempotency-Key", key).body(body("ok-q.com")).post("/v1/jobs").then().statusCode(429);

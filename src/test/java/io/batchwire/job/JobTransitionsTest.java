@@ -29,6 +29,26 @@ class JobTransitionsTest {
     }
 
     @Test
+    void aQueuedJobIsPromotedOrCancelledAndNeverGoesBackToTheQueue() {
+        assertThat(JobTransitions.WAITING).isEqualTo(JobState.QUEUED);
+        assertThat(JobState.fromWire("queued")).isEqualTo(JobState.QUEUED);
+        assertThat(JobTransitions.allowed(JobState.QUEUED, JobState.ACCEPTED)).as("promoted").isTrue();
+        assertThat(JobTransitions.allowed(JobState.QUEUED, JobState.CANCELLED)).as("cancelled while it waits").isTrue();
+        // not on Kafka and no time limit running: nothing processes, completes or fails it before it is promoted
+        assertThat(JobTransitions.allowed(JobState.QUEUED, JobState.PROCESSING)).isFalse();
+        assertThat(JobTransitions.allowed(JobState.QUEUED, JobState.COMPLETED)).isFalse();
+        assertThat(JobTransitions.allowed(JobState.QUEUED, JobState.FAILED)).isFalse();
+        for (JobState s : JobState.values()) {
+            assertThat(JobTransitions.allowed(s, JobState.QUEUED)).as(s + " -> queued").isFalse();
+        }
+        assertThat(JobState.QUEUED.isFinal()).isFalse();
+        assertThat(JobTransitions.isRunning(JobState.QUEUED)).isFalse();
+        assertThat(JobTransitions.isRunning(JobState.ACCEPTED)).isTrue();
+        assertThat(JobTransitions.isRunning(JobState.PROCESSING)).isTrue();
+        assertThat(JobTransitions.isRunning(JobState.COMPLETED)).isFalse();
+    }
+
+    @Test
     void recordsTakeOneTerminalOutcome() {
         assertThat(RecordTransitions.allowed(RecordState.PENDING, RecordState.SUCCEEDED)).isTrue();
         assertThat(RecordTransitions.allowed(RecordState.PENDING, RecordState.PENDING)).isFalse();
@@ -49,7 +69,14 @@ class JobTransitionsTest {
                         .containsExactlyInAnyOrderElementsOf(from.stream().map(JobState::wire).toList());
             }
         }
-        assertThat(parse(JobTransitions.sqlUnfinished())).containsExactlyInAnyOrder("accepted", "processing");
+        assertThat(parse(JobTransitions.sqlUnfinished())).containsExactlyInAnyOrder("queued", "accepted", "processing");
+        assertThat(parse(JobTransitions.sqlRunning())).as("the unfinished states that hold a slot")
+                .containsExactlyInAnyOrder("accepted", "processing");
+        for (JobState s : JobState.values()) {
+            assertThat(parse(JobTransitions.sqlRunning()).contains(s.wire())).as(s.wire()).isEqualTo(JobTransitions.isRunning(s));
+        }
+        assertThat(parse(JobTransitions.sqlStatesThatMayMoveTo(JobState.ACCEPTED))).containsExactly("queued");
+        assertThat(JobTransitions.sql(JobTransitions.WAITING)).isEqualTo("'queued'");
         assertThat(parse(JobTransitions.sqlFinal())).containsExactlyInAnyOrder("completed", "failed", "cancelled");
         assertThat(parse(JobTransitions.sqlUnfinished())).allSatisfy(s -> assertThat(JobState.fromWire(s).isFinal()).isFalse());
         assertThat(parse(JobTransitions.sqlFinal())).allSatisfy(s -> assertThat(JobState.fromWire(s).isFinal()).isTrue());

@@ -82,4 +82,41 @@ class AdminApiTest {
         assertThat(admin().get("/admin/v1/tenants").then().statusCode(200).extract().jsonPath().getList("id"))
                 .isInstanceOf(List.class);
     }
+
+    @Test
+    void everyAdminChangeIsAuditedWithoutSecretsAndARefusedOneIsNot() {
+        String name = "audited-" + UUID.randomUUID();
+        JsonPath created = admin().body(Map.of("name", name, "plan", "starter")).post("/admin/v1/tenants")
+                .then().statusCode(201).extract().jsonPath();
+        String id = created.getString("id");
+        String key1 = created.getString("api_key");
+        String key2 = admin().post("/admin/v1/tenants/" + id + "/keys").then().statusCode(201).extract().path("api_key");
+        admin().delete("/admin/v1/tenants/" + id + "/keys/" + ApiKey.prefixOf(key1)).then().statusCode(204);
+        admin().body(Map.of("plan", "free")).patch("/admin/v1/tenants/" + id).then().statusCode(200);
+        admin().body(Map.of("amount", 25, "note", "welcome")).post("/admin/v1/tenants/" + id + "/credits")
+                .then().statusCode(201).body("balance", equalTo(25));
+        // refused: changes nothing, so no entry
+        admin().body(Map.of("plan", "platinum")).patch("/admin/v1/tenants/" + id).then().statusCode(400);
+        admin().body(Map.of("amount", 0)).post("/admin/v1/tenants/" + id + "/credits").then().statusCode(400);
+        admin().body(Map.of("amount", 5)).post("/admin/v1/tenants/" + UUID.randomUUID() + "/credits").then().statusCode(404);
+
+        String page = admin().get("/admin/v1/audit?limit=500").then().statusCode(200).extract().asString();
+        assertThat(page).doesNotContain(key1).doesNotContain(key2);
+        JsonPath audit = JsonPath.from(page);
+        List<Map<String, Object>> mine = audit.getList("items.findAll { it.target == '" + id + "' }");
+        assertThat(mine).extracting(e -> e.get("action"))
+                .containsExactly("credits.grant", "tenant.plan", "tenant.key.revoke", "tenant.key.add", "tenant.create");
+        assertThat(((Map<?, ?>) mine.get(0).get("detail")).get("amount")).isEqualTo(25);
+        assertThat(((Map<?, ?>) mine.get(2).get("detail")).get("key_prefix")).isEqualTo(ApiKey.prefixOf(key1));
+        assertThat(audit.getList("items.id", Long.class)).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+
+        // paging: the cursor is the last id seen, and a page after it starts below it
+        JsonPath first = admin().get("/admin/v1/audit?limit=2").then().statusCode(200).extract().jsonPath();
+        assertThat(first.getBoolean("has_more")).isTrue();
+        long last = first.getLong("items[1].id");
+        assertThat(first.getString("cursor_next")).isEqualTo(String.valueOf(last));
+        assertThat(admin().get("/admin/v1/audit?limit=2&cursor=" + last).then().statusCode(200).extract().jsonPath()
+                .getList("items.id", Long.class)).allMatch(x -> x < last);
+        admin().get("/admin/v1/audit?cursor=abc").then().statusCode(400).contentType("application/problem+json");
+    }
 }

@@ -16,6 +16,9 @@ import static org.awaitility.Awaitility.await;
 /** RestAssured shortcuts for one tenant. */
 public final class Api {
 
+    /** The admin key of the test profile. */
+    public static final String ADMIN_KEY = "test-admin-key";
+
     private final Db.Tenant tenant;
 
     public Api(Db.Tenant tenant) {
@@ -40,6 +43,19 @@ public final class Api {
             out.add(make.apply(i));
         }
         return out;
+    }
+
+    /** Grants the tenant credits through the admin API; returns the new balance. */
+    public long grant(long amount) {
+        return given().header("X-Admin-Key", ADMIN_KEY).contentType(ContentType.JSON)
+                .body(Map.of("amount", amount, "note", "test grant"))
+                .post("/admin/v1/tenants/" + tenant.id() + "/credits").then().statusCode(201)
+                .extract().jsonPath().getLong("balance");
+    }
+
+    /** The tenant's credit balance, as {@code GET /v1/credits} shows it. */
+    public long balance() {
+        return req().get("/v1/credits").then().statusCode(200).extract().jsonPath().getLong("balance");
     }
 
     /** Submits and returns the job id (asserting 202). */

@@ -24,15 +24,43 @@ public final class Db {
         return newTenant("growth");
     }
 
-    /** Creates (or replaces) a plan for a test. */
+    /** Creates (or replaces) an unmetered plan for a test. */
     public static void plan(String name, int maxRecords, int maxJobs, int maxQueued, long retentionSeconds, Integer defaultTimeout) {
+        plan(name, maxRecords, maxJobs, maxQueued, retentionSeconds, defaultTimeout, false);
+    }
+
+    /** Creates (or replaces) a plan for a test; a metered one charges credits. */
+    public static void plan(String name, int maxRecords, int maxJobs, int maxQueued, long retentionSeconds, Integer defaultTimeout,
+                            boolean metered) {
         exec("""
-                INSERT INTO plans (name, max_records_per_job, max_concurrent_jobs, max_queued_records, retention_seconds, default_timeout_seconds)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO plans (name, max_records_per_job, max_concurrent_jobs, max_queued_records, retention_seconds,
+                                   default_timeout_seconds, metered)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (name) DO UPDATE SET max_records_per_job = EXCLUDED.max_records_per_job,
                     max_concurrent_jobs = EXCLUDED.max_concurrent_jobs, max_queued_records = EXCLUDED.max_queued_records,
-                    retention_seconds = EXCLUDED.retention_seconds, default_timeout_seconds = EXCLUDED.default_timeout_seconds""",
-                name, maxRecords, maxJobs, maxQueued, retentionSeconds, defaultTimeout);
+                    retention_seconds = EXCLUDED.retention_seconds, default_timeout_seconds = EXCLUDED.default_timeout_seconds,
+                    metered = EXCLUDED.metered""",
+                name, maxRecords, maxJobs, maxQueued, retentionSeconds, defaultTimeout, metered);
+    }
+
+    /** A metered plan with the given concurrent-jobs limit, and otherwise roomy limits. */
+    public static void meteredPlan(String name, int maxJobs) {
+        plan(name, 1000, maxJobs, 100_000, 86_400, null, true);
+    }
+
+    /**
+     * The most jobs of the tenant that held a concurrent-job slot at once, from what the store kept: a slot is held
+     * from the job's start (its submit, or its promotion out of the queue) to its end. Needs a plan with a default
+     * time limit of {@code timeoutSeconds}, since the time limit runs from that start ({@code deadline_at}).
+     */
+    public static long mostRunningAtOnce(UUID tenantId, int timeoutSeconds) {
+        return count("""
+                WITH slot AS (
+                    SELECT deadline_at - make_interval(secs => ?) AS from_t, coalesce(finished_at, 'infinity') AS to_t
+                    FROM jobs WHERE tenant_id = ? AND deadline_at IS NOT NULL)
+                SELECT coalesce(max(n), 0) FROM (
+                    SELECT (SELECT count(*) FROM slot o WHERE o.from_t <= s.from_t AND o.to_t > s.from_t) AS n FROM slot s) x""",
+                timeoutSeconds, tenantId);
     }
 
     /** Sets a plan's weight (its tenants' share of a busy upstream). */

@@ -67,7 +67,7 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
         cfg.put("batchwire.upstreams.email.url", base + "/emails/verify");
         cfg.put("batchwire.upstreams.email.method", "POST");
         cfg.put("batchwire.upstreams.email.concurrency", "4");
-        cfg.put("batchwire.upstreams.http.allowed-hosts", "127.0.0.1");
+        cfg.put("batchwire.upstreams.http.allowed-hosts", "127.0.0.1,*.rebind.test");
         cfg.put("batchwire.upstreams.http.concurrency", "4");
         cfg.put("batchwire.upstreams.http.timeout", "2s");
         cfg.put("batchwire.dispatch.chunk-size", "50");
@@ -83,6 +83,8 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
         cfg.put("batchwire.upstreams.loaded.timeout", "5s");
         cfg.put("batchwire.upstreams.weighted.url", base + "/companies?domain={domain}");
         cfg.put("batchwire.upstreams.weighted.concurrency", "4");
+        cfg.put("batchwire.upstreams.shared.url", base + "/shared/{key}");
+        cfg.put("batchwire.upstreams.shared.concurrency", "8");
         return cfg;
     }
 

@@ -137,4 +137,32 @@ class UpstreamLimitsTest {
         Collections.sort(out);
         return out;
     }
+
+    @Test
+    void aPeerReplicasWantsAreReadAndItsShareIsLeftToIt() {
+        // another replica, as its renewal would have written it: one tenant of weight 1 waiting for 100 calls
+        UUID peer = UUID.randomUUID();
+        String wants = "[{\"tenant\":\"" + UUID.randomUUID() + "\",\"weight\":1.0,\"wanted\":100}]";
+        Db.exec("INSERT INTO upstream_slices (upstream, replica_id, wants, granted, in_flight, adaptive_limit, lease_until) "
+                + "VALUES ('shared', ?, ?::jsonb, 0, 0, NULL, now() + interval '10 minutes')", peer, wants);
+        try {
+            Api api = Api.newTenant();
+            String run = UUID.randomUUID().toString().substring(0, 6);
+            String id = api.submit("shared", Api.records(120, i -> Map.of("key", "delay-200-" + run + "-" + i)));
+            List<Long> granted = new ArrayList<>();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                granted.add(Db.count("SELECT coalesce(max(granted), 0) FROM upstream_slices WHERE upstream = 'shared' "
+                        + "AND replica_id <> ? AND lease_until > now()", peer));
+                return api.job(id).getString("state").equals("completed");
+            });
+            // both want all 8: weight 1 each, so half is this replica's
+            assertThat(granted).as("this replica's slice while the peer wants its share").contains(4L)
+                    .allMatch(g -> g <= 4);
+            assertThat(Db.count("SELECT count(*) FROM upstream_slices WHERE upstream = 'shared' AND jsonb_typeof(wants) <> 'array'"))
+                    .as("wants are stored as JSON arrays").isZero();
+            assertThat(api.awaitFinal(id, Duration.ofSeconds(10)).getInt("counts.succeeded")).isEqualTo(120);
+        } finally {
+            Db.exec("DELETE FROM upstream_slices WHERE replica_id = ?", peer);
+        }
+    }
 }
