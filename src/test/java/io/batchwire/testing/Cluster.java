@@ -119,11 +119,22 @@ public final class Cluster implements AutoCloseable {
     public UUID submit(String name, List<String> keys) throws Exception {
         List<Map<String, String>> records = new ArrayList<>();
         keys.forEach(k -> records.add(Map.of("domain", k)));
-        String body = JSON.writeValueAsString(Map.of("type", "company", "records", records));
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(replicas.get(name).uri("/v1/jobs"))
-                .header("X-API-Key", API_KEY).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return submit(name, Map.of("type", "company", "records", records));
+    }
+
+    /** Sends {@code body} (as JSON; none if null) to replica {@code name}, with the tenant's and the admin key. */
+    public HttpResponse<String> send(String name, String method, String path, Object body) throws Exception {
+        return http.send(HttpRequest.newBuilder(replicas.get(name).uri(path))
+                .header("X-API-Key", API_KEY).header("X-Admin-Key", ADMIN_KEY).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Submits {@code job} (the request body) to replica {@code name}; returns its id. */
+    public UUID submit(String name, Map<String, ?> job) throws Exception {
+        HttpResponse<String> r = send(name, "POST", "/v1/jobs", job);
         if (r.statusCode() != 202) {
             throw new IllegalStateException("submit answered " + r.statusCode() + ": " + r.body());
         }

@@ -154,6 +154,9 @@ public final class FakeUpstream {
             if (body.length() > 0) {
                 answer.put("body", body.toString());
             }
+            if (path.startsWith("/anything/")) {
+                answer.put("host", req.getHeader("Host"));
+            }
             String header = req.getHeader("X-Test");
             if (header != null) {
                 answer.put("x_test", header);
