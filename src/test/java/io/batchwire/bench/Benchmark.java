@@ -270,14 +270,32 @@ public final class Benchmark {
             // an upstream that refuses above N: its capacity is N / latency
             double capacityPerSecond = c.rejectAbove() * 1000.0 / Math.max(1, MockUpstream.meanLatencyMs(c.latency()));
             long refused = mock.rejected() - rejectedBefore;
+            // and once settled: the 1 s samples from SETTLE_SECONDS on, until the last jobs' tail (TAIL_SECONDS)
+            List<Map<String, Object>> settled = timeline.stream()
+                    .filter(t -> ((Number) t.get("t")).longValue() > SETTLE_SECONDS
+                            && ((Number) t.get("t")).longValue() <= wall - TAIL_SECONDS).toList();
+            double settledOk = settled.stream().mapToDouble(t -> ((Number) t.get("upstream_rps")).doubleValue()
+                    - ((Number) t.get("upstream_429_per_s")).doubleValue()).average().orElse(0);
+            double settled429 = settled.stream().mapToDouble(t -> ((Number) t.get("upstream_429_per_s")).doubleValue()).sum()
+                    / Math.max(1, settled.stream().mapToDouble(t -> ((Number) t.get("upstream_rps")).doubleValue()).sum());
             report.put("reject_above.n", c.rejectAbove()).put("reject_above.adaptive", c.adaptive())
                     .put("reject_above.share_of_capacity", perSecond / capacityPerSecond)
-                    .put("reject_above.share_429", (double) refused / Math.max(1, upstreamRequests));
+                    .put("reject_above.share_429", (double) refused / Math.max(1, upstreamRequests))
+                    .put("reject_above.settled_seconds", settled.size())
+                    .put("reject_above.settled_share_of_capacity", settledOk / capacityPerSecond)
+                    .put("reject_above.settled_share_429", settled429);
             report.row("upstream refusing above " + c.rejectAbove(), String.format("%.1f %% of its capacity (%.0f req/s), 429s %.2f %%"
                     + " of %s requests (adaptive=%s)", 100 * perSecond / capacityPerSecond, capacityPerSecond,
-                    100.0 * refused / Math.max(1, upstreamRequests), f0(upstreamRequests), c.adaptive()));
+                    100.0 * refused / Math.max(1, upstreamRequests), f0(upstreamRequests), c.adaptive()))
+                    .row("  once settled", settled.isEmpty() ? "run too short to tell" : String.format(
+                            "%.1f %% of its capacity, 429s %.2f %% (%d s from %d s on, the last %d s left out)",
+                            100 * settledOk / capacityPerSecond, 100 * settled429, settled.size(), SETTLE_SECONDS, TAIL_SECONDS));
         }
     }
+
+    /** What the upstream-refusing figures count as settling (as the adaptive limit's test does) and as the tail. */
+    private static final int SETTLE_SECONDS = 15;
+    private static final int TAIL_SECONDS = 5;
 
     /** Rounds of {@code /ping} load until the rate rises by less than 10 %; the best round (or {@code best}, if better). */
     private static Drive capacity(MockUpstream mock, int concurrency, Duration round, Drive best) throws Exception {
@@ -440,21 +458,25 @@ public final class Benchmark {
         Timeline(MockUpstream mock, long servicePid) {
             long t0 = System.nanoTime();
             long[] requests = {mock.requests()};
+            long[] refused = {mock.rejected()};
             double[] serviceCpu = {Proc.cpuSeconds(servicePid)};
             double[][] machine = {Proc.machineCpuSeconds()};
             timer.scheduleAtFixedRate(() -> {
                 long r = mock.requests();
+                long no = mock.rejected();
                 double s = Proc.cpuSeconds(servicePid);
                 double[] m = Proc.machineCpuSeconds();
                 double total = m[1] - machine[0][1];
                 Map<String, Object> sample = new LinkedHashMap<>();
                 sample.put("t", Math.round((System.nanoTime() - t0) / 1e9));
                 sample.put("upstream_rps", r - requests[0]);
+                sample.put("upstream_429_per_s", no - refused[0]);
                 sample.put("in_flight", mock.inFlight());
                 sample.put("service_cpu_pct", Math.round(100 * (s - serviceCpu[0])));
                 sample.put("machine_busy_pct", total <= 0 ? 0 : Math.round(100 * (m[0] - machine[0][0]) / total));
                 samples.add(sample);
                 requests[0] = r;
+                refused[0] = no;
                 serviceCpu[0] = s;
                 machine[0] = m;
             }, 1, 1, TimeUnit.SECONDS);
