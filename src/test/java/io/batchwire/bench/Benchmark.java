@@ -186,7 +186,7 @@ public final class Benchmark {
         double probeUpstreamRate;
         Map<String, Done> done;
         List<Map<String, Object>> timeline;
-        try (Timeline sampler = new Timeline(mock, service.pid())) {
+        try (Timeline sampler = new Timeline(mock, service.pid(), c.rejectAbove() > 0 ? service.uri("/q/metrics") : null)) {
             submits = new ArrayList<>(workload.submit(0, burst));
             long probeStart = System.nanoTime();
             long probeRequests = mock.requests();
@@ -455,7 +455,12 @@ public final class Benchmark {
             return t;
         });
 
-        Timeline(MockUpstream mock, long servicePid) {
+        /** The service's view of the upstream's limits, sampled with the rest when {@code metrics} is given. */
+        private static final List<String> LIMIT_GAUGES = List.of("batchwire_upstream_adaptive_limit",
+                "batchwire_upstream_limit_in_force", "batchwire_upstream_slice");
+        private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+        Timeline(MockUpstream mock, long servicePid, java.net.URI metrics) {
             long t0 = System.nanoTime();
             long[] requests = {mock.requests()};
             long[] refused = {mock.rejected()};
@@ -474,12 +479,29 @@ public final class Benchmark {
                 sample.put("in_flight", mock.inFlight());
                 sample.put("service_cpu_pct", Math.round(100 * (s - serviceCpu[0])));
                 sample.put("machine_busy_pct", total <= 0 ? 0 : Math.round(100 * (m[0] - machine[0][0]) / total));
+                if (metrics != null) {
+                    gauges(metrics, sample);
+                }
                 samples.add(sample);
                 requests[0] = r;
                 refused[0] = no;
                 serviceCpu[0] = s;
                 machine[0] = m;
             }, 1, 1, TimeUnit.SECONDS);
+        }
+
+        private void gauges(java.net.URI metrics, Map<String, Object> sample) {
+            try {
+                String text = http.send(java.net.http.HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(2)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                for (String g : LIMIT_GAUGES) {
+                    text.lines().filter(l -> l.startsWith(g + "{") && l.contains("upstream=\"company\"")).findFirst()
+                            .ifPresent(l -> sample.put(g.substring("batchwire_upstream_".length()),
+                                    Math.round(Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))));
+                }
+            } catch (Exception e) {
+                sample.put("gauges_error", e.getClass().getSimpleName());
+            }
         }
 
         List<Map<String, Object>> samples() {

@@ -93,7 +93,10 @@ public final class FakeUpstream {
         maxInFlight.remove(path);
     }
 
-    /** The answers on a load-driven path: {epoch ms when sent, status, ms it took}. */
+    /**
+     * The answers on a load-driven path: {epoch ms when sent, status, ms it took, ms it meant to take}. The last is
+     * the latency this upstream chose by its load; what it took adds this JVM's own timer lateness on a busy machine.
+     */
     public List<long[]> answers(String path) {
         return answers.getOrDefault(path, List.of());
     }
@@ -162,13 +165,14 @@ public final class FakeUpstream {
                 answer.put("x_test", header);
             }
             int code = status;
+            long scheduled = delay;
             String ra = retryAfter;
             long arrived = System.currentTimeMillis();
             vertx.setTimer(Math.max(1, delay), t -> {
                 leave.run();
                 if (path.equals("/capped") || path.equals("/loaded")) {
                     answers.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>())
-                            .add(new long[]{System.currentTimeMillis(), code, System.currentTimeMillis() - arrived});
+                            .add(new long[]{System.currentTimeMillis(), code, System.currentTimeMillis() - arrived, scheduled});
                 }
                 if (settled.get() && req.response().closed()) {
                     return;

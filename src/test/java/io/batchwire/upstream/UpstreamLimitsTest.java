@@ -81,9 +81,10 @@ class UpstreamLimitsTest {
         for (String id : jobs) {
             assertThat(api.awaitFinal(id, Duration.ofSeconds(120)).getInt("counts.succeeded")).isEqualTo(1000);
         }
-        // the answers after the first 5 s (the slow start's own overshoot), by how long each took in the upstream
+        // the answers after the first 5 s (the slow start's own overshoot), by the latency the upstream gave each for
+        // its load at the time (what they took adds the test JVM's timer lateness when the machine is busy)
         List<Long> took = FakeUpstream.get().answers("/loaded").stream()
-                .filter(a -> a[0] - start >= 5_000).map(a -> a[2]).sorted().toList();
+                .filter(a -> a[0] - start >= 5_000).map(a -> a[3]).sorted().toList();
         long p99 = took.get((int) Math.ceil(took.size() * 0.99) - 1);
         System.out.printf("loaded: p99 %d ms over %d answers (unloaded 50 ms)%n", p99, took.size());
         assertThat(took.size()).isGreaterThan(500);
