@@ -73,6 +73,8 @@ import static io.batchwire.bench.Report.percentile;
  *       its queued-record limit [20 x records]; defaults jobs 40, submitters 8</li>
  *   <li>scale mode: {@code bench.replicas} [3], {@code bench.event-seconds} between scale events [5],
  *       {@code bench.scale-events} in order, repeated [leave,join,kill,join]; defaults jobs 40, limit 64</li>
+ *   <li>{@code bench.reject-above} the mock answers 429 above this many requests in flight [off];
+ *       {@code bench.adaptive} the service's adaptive limit for the upstream [false]</li>
  *   <li>{@code bench.jobs} [100], {@code bench.records} per job [1000], {@code bench.submitters} concurrent clients [4]</li>
  *   <li>{@code bench.probes} how many of the jobs are submitted one at a time into the saturated pipeline after the
  *       burst of the others [10], {@code bench.probe-interval-ms} apart [250]</li>
