@@ -22,19 +22,24 @@ import java.util.Set;
  * @param probeInterval time between those single submits
  * @param planJobs plan mode: the limited plan's concurrent-jobs limit
  * @param planQueuedRecords plan mode: the limited plan's queued-record limit
+ * @param client throughput mode as a pipeline uses the service: every result page of every job is read as soon as
+ *               the job is final, while the others run (and 8 submitters by default)
+ * @param resultPage client mode: items per result page
+ * @param readers client mode: how many jobs' results are read at once
  */
 record BenchConfig(Mode mode, int jobs, int warmupJobs, int records, int submitters, String latency, double errorRate, int limit,
                    String heap, int maxAttempts, Duration timeout, Duration capacityTime, String db, Path outDir,
                    Path jar, List<String> serviceArgs, List<Integer> backlogAt,
                    int probes, Duration probeInterval, int replicas, Duration eventInterval, List<String> scaleEvents,
-                   int rejectAbove, boolean adaptive, int planJobs, int planQueuedRecords) {
+                   int rejectAbove, boolean adaptive, int planJobs, int planQueuedRecords, boolean client, int resultPage,
+                   int readers) {
 
     enum Mode { THROUGHPUT, BACKLOG, SCALE, PLAN }
 
     private static final Set<String> KEYS = Set.of("mode", "jobs", "records", "submitters", "latency", "error-rate",
             "limit", "heap", "max-attempts", "timeout", "capacity-seconds", "db", "out", "jar", "service-args",
             "backlog-at", "warmup-jobs", "probes", "probe-interval-ms", "replicas", "event-seconds", "scale-events",
-            "reject-above", "adaptive", "plan-jobs", "plan-queued-records");
+            "reject-above", "adaptive", "plan-jobs", "plan-queued-records", "client", "result-page", "readers");
 
     static BenchConfig fromSystemProperties() {
         Map<String, String> p = new HashMap<>();
@@ -84,7 +89,9 @@ record BenchConfig(Mode mode, int jobs, int warmupJobs, int records, int submitt
         if (!Set.of("leave", "kill", "join").containsAll(events)) {
             throw new IllegalArgumentException("bench.scale-events takes leave, kill and join, was " + events);
         }
-        return new BenchConfig(mode, jobs, warmupJobs, records, integer(p, "submitters", plan ? 8 : 4), latency, errorRate, limit,
+        boolean client = Boolean.parseBoolean(p.getOrDefault("client", "false"));
+        return new BenchConfig(mode, jobs, warmupJobs, records, integer(p, "submitters", plan || client ? 8 : 4), latency,
+                errorRate, limit,
                 p.getOrDefault("heap", "512m"), integer(p, "max-attempts", 4), timeout,
                 Duration.ofMillis((long) (1000 * Double.parseDouble(p.getOrDefault("capacity-seconds", "3")))),
                 p.getOrDefault("db", "batchwire_bench"), Path.of(p.getOrDefault("out", "target/bench")),
@@ -94,7 +101,8 @@ record BenchConfig(Mode mode, int jobs, int warmupJobs, int records, int submitt
                 Duration.ofSeconds(integer(p, "event-seconds", 5)), events,
                 p.containsKey("reject-above") ? integer(p, "reject-above", 1) : 0,
                 Boolean.parseBoolean(p.getOrDefault("adaptive", "false")), integer(p, "plan-jobs", 10),
-                integer(p, "plan-queued-records", 20 * records));
+                integer(p, "plan-queued-records", 20 * records), client, integer(p, "result-page", 100),
+                integer(p, "readers", 2));
     }
 
     long totalRecords() {

@@ -73,6 +73,9 @@ import static io.batchwire.bench.Report.percentile;
  *       its queued-record limit [20 x records]; defaults jobs 40, submitters 8</li>
  *   <li>scale mode: {@code bench.replicas} [3], {@code bench.event-seconds} between scale events [5],
  *       {@code bench.scale-events} in order, repeated [leave,join,kill,join]; defaults jobs 40, limit 64</li>
+ *   <li>{@code bench.client} throughput mode as a pipeline uses the service: every result page of every job read back
+ *       as soon as it is final [false; submitters then 8], {@code bench.result-page} items a page [100],
+ *       {@code bench.readers} jobs read at once [2]</li>
  *   <li>{@code bench.reject-above} the mock answers 429 above this many requests in flight [off];
  *       {@code bench.adaptive} the service's adaptive limit for the upstream [false]</li>
  *   <li>{@code bench.jobs} [100], {@code bench.records} per job [1000], {@code bench.submitters} concurrent clients [4]</li>
@@ -181,14 +184,16 @@ public final class Benchmark {
         long busyBefore = mock.busyNanos();
         long errorsBefore = mock.errors();
         long rejectedBefore = mock.rejected();
-        Cpu cpuBefore = Cpu.sample(service.pid(), broker.pid());
+        Cpu cpuBefore = Cpu.sample(service.pid(), broker.pid(), c.db());
         long deadline = System.nanoTime() + c.timeout().toNanos();
         List<Submit> submits;
         List<Submit> probes;
         double probeUpstreamRate;
         Map<String, Done> done;
         List<Map<String, Object>> timeline;
-        try (Timeline sampler = new Timeline(mock, service.pid(), c.rejectAbove() > 0 ? service.uri("/q/metrics") : null)) {
+        List<Workload.Read> reads = List.of();
+        try (Workload.Reader reader = workload.new Reader(c.readers(), c.resultPage());
+             Timeline sampler = new Timeline(mock, service.pid(), c.rejectAbove() > 0 ? service.uri("/q/metrics") : null)) {
             submits = new ArrayList<>(workload.submit(0, burst));
             long probeStart = System.nanoTime();
             long probeRequests = mock.requests();
@@ -197,17 +202,24 @@ public final class Benchmark {
             probeUpstreamRate = (mock.requests() - probeRequests) / Math.max(1e-9, (System.nanoTime() - probeStart) / 1e9);
             submits.addAll(probes);
             log("submitted " + submits.stream().filter(s -> s.id() != null).count() + " jobs; waiting for them to complete");
-            done = workload.await(submits.stream().filter(s -> s.id() != null).map(Submit::id).toList(), deadline);
+            done = workload.await(submits.stream().filter(s -> s.id() != null).map(Submit::id).toList(), deadline,
+                    c.client() ? reader::read : d -> { });
+            if (c.client()) {
+                log("reading the last jobs' results");
+                reads = reader.finish(deadline);
+            }
             timeline = sampler.samples();
         }
-        Cpu cpu = Cpu.sample(service.pid(), broker.pid()).minus(cpuBefore);
+        Cpu cpu = Cpu.sample(service.pid(), broker.pid(), c.db()).minus(cpuBefore);
         long upstreamRequests = mock.requests() - upstreamBefore;
         double[] rss = service.rssMiB();
         double heap = service.heapAfterGcMiB();
 
         long submitted = submits.stream().filter(s -> s.id() != null).count();
         long first = submits.stream().mapToLong(Submit::startedAtMs).min().orElse(0);
-        long last = done.values().stream().mapToLong(d -> d.finishedAt().toInstant().toEpochMilli()).max().orElse(first);
+        // the end: the last job finished, or in client mode the last of its results read back
+        long last = Math.max(done.values().stream().mapToLong(d -> d.finishedAt().toInstant().toEpochMilli()).max()
+                .orElse(first), reads.stream().mapToLong(Workload.Read::endedAtMs).max().orElse(first));
         double wall = (last - first) / 1000.0;
         long records = done.values().stream().mapToLong(d -> d.succeeded() + d.failed() + d.timedOut() + d.cancelled()).sum();
         long succeeded = done.values().stream().mapToLong(Done::succeeded).sum();
@@ -216,7 +228,9 @@ public final class Benchmark {
         double meanInFlight = wall > 0 ? (mock.busyNanos() - busyBefore) / 1e9 / wall : 0;
         double medianInFlight = percentile(timeline.stream().mapToDouble(t -> ((Number) t.get("in_flight")).doubleValue())
                 .toArray(), 50);
-        boolean ok = done.size() == c.jobs();
+        long readItems = reads.stream().mapToLong(Workload.Read::items).sum();
+        long readErrors = reads.stream().filter(r -> r.error() != null || r.items() != c.records()).count();
+        boolean ok = done.size() == c.jobs() && (!c.client() || (reads.size() == done.size() && readErrors == 0));
 
         report.put("ok", ok).put("records.total", c.totalRecords()).put("records.completed", records)
                 .put("records.succeeded", succeeded).put("records.not_succeeded", records - succeeded)
@@ -241,6 +255,15 @@ public final class Benchmark {
                 .put("upstream.429s", mock.rejected() - rejectedBefore)
                 .put("upstream.mean_in_flight", meanInFlight).put("upstream.median_in_flight", medianInFlight);
         cpu(report, cpu);
+        perRecord(report, cpu, records);
+        if (c.client()) {
+            double[] readMs = reads.stream().mapToDouble(r -> r.nanos() / 1e6).toArray();
+            report.put("results_read.jobs", reads.size()).put("results_read.items", readItems)
+                    .put("results_read.pages", reads.stream().mapToLong(Workload.Read::pages).sum())
+                    .put("results_read.bytes", reads.stream().mapToLong(Workload.Read::bytes).sum())
+                    .put("results_read.jobs_wrong", readErrors).put("results_read.page_size", c.resultPage())
+                    .put("results_read.job_ms.p50", percentile(readMs, 50)).put("results_read.job_ms.p99", percentile(readMs, 99));
+        }
         report.put("timeline", timeline);
 
         report.row("result", ok ? "all " + c.jobs() + " jobs final" : "INCOMPLETE: " + done.size() + " of " + c.jobs()
@@ -267,7 +290,16 @@ public final class Benchmark {
                 .row("mock capacity", f0(capacity.perSecond()) + " req/s   (/ping, zero latency, concurrency "
                         + capacityConcurrency + ", best " + String.format("%.1f", capacity.seconds())
                         + " s round; client in the same JVM)")
-                .row("CPU s during the run", cpuRow(cpu));
+                .row("CPU s during the run", cpuRow(cpu))
+                .row("CPU per record", perRecordRow(cpu, records));
+        if (c.client()) {
+            report.row("results read back", String.format("%s items of %d jobs in %s pages of %d (%.1f MB), %d jobs wrong;"
+                            + " one job's read p50 / p99 %.0f / %.0f ms, %d readers", f0(readItems), reads.size(),
+                    f0(reads.stream().mapToLong(Workload.Read::pages).sum()), c.resultPage(),
+                    reads.stream().mapToLong(Workload.Read::bytes).sum() / 1e6, readErrors,
+                    ((Number) report.get("results_read.job_ms.p50")).doubleValue(),
+                    ((Number) report.get("results_read.job_ms.p99")).doubleValue(), c.readers()));
+        }
         if (c.rejectAbove() > 0) {
             // an upstream that refuses above N: its capacity is N / latency
             double capacityPerSecond = c.rejectAbove() * 1000.0 / Math.max(1, MockUpstream.meanLatencyMs(c.latency()));
@@ -384,6 +416,21 @@ public final class Benchmark {
                 .put("cpu_seconds.postgres", cpu.postgres()).put("cpu_seconds.harness", cpu.harness())
                 .put("cpu_seconds.machine_busy", cpu.machineBusy()).put("cpu_seconds.machine_total", cpu.machineTotal())
                 .put("cpu_seconds.other", cpu.other()).put("cpu_seconds.machine_busy_percent", cpu.busyPercent());
+    }
+
+    /** CPU time per record completed, in microseconds, by process: the figure to compare between runs. */
+    private static void perRecord(Report report, Cpu cpu, long records) {
+        double n = Math.max(1, records);
+        report.put("cpu_us_per_record.service", 1e6 * cpu.service() / n).put("cpu_us_per_record.broker", 1e6 * cpu.broker() / n)
+                .put("cpu_us_per_record.postgres", 1e6 * cpu.postgres() / n)
+                .put("cpu_us_per_record.harness", 1e6 * cpu.harness() / n)
+                .put("cpu_us_per_record.other", 1e6 * cpu.other() / n);
+    }
+
+    private static String perRecordRow(Cpu cpu, long records) {
+        double n = Math.max(1, records) / 1e6;
+        return String.format("service %.0f us, broker %.0f us, postgres %.0f us, harness+mock %.0f us, other %.0f us",
+                cpu.service() / n, cpu.broker() / n, cpu.postgres() / n, cpu.harness() / n, cpu.other() / n);
     }
 
     private static String cpuRow(Cpu cpu) {

@@ -209,6 +209,11 @@ final class Workload {
      * the figures come from the jobs' own timestamps, so when a poll notices the end does not matter.
      */
     Map<String, Done> await(List<String> ids, long deadline) throws Exception {
+        return await(ids, deadline, d -> { });
+    }
+
+    /** As {@link #await(List, long)}, handing each job to {@code onFinal} as soon as it is seen final. */
+    Map<String, Done> await(List<String> ids, long deadline, java.util.function.Consumer<Done> onFinal) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<String> outstanding = new ArrayList<>(ids);
         Map<String, Done> done = new LinkedHashMap<>();
@@ -223,6 +228,7 @@ final class Workload {
                             if (d != null) {
                                 done.put(id, d);
                                 it.remove();
+                                onFinal.accept(d);
                             } else {
                                 unfinished++;
                             }
@@ -251,5 +257,74 @@ final class Workload {
         return new Done(id, state, OffsetDateTime.parse(s.path("created_at").asText()),
                 OffsetDateTime.parse(s.path("finished_at").asText()), c.path("succeeded").asInt(), c.path("failed").asInt(),
                 c.path("timed_out").asInt(), c.path("cancelled").asInt());
+    }
+
+    /** One job's results read back whole: items and pages read, how long it took, and what went wrong if anything. */
+    record Read(String id, int items, int pages, long nanos, long bytes, String error, long endedAtMs) {
+    }
+
+    /**
+     * Reads every result page of job {@code id}, {@code pageSize} items a page, following {@code cursor_next} until a
+     * page says {@code has_more=false}, as a client that stores the results elsewhere does.
+     */
+    Read readAll(HttpClient http, String id, int pageSize) {
+        long t0 = System.nanoTime();
+        int items = 0;
+        int pages = 0;
+        long bytes = 0;
+        String cursor = null;
+        try {
+            while (true) {
+                String q = "/results?limit=" + pageSize + (cursor == null ? "" : "&cursor=" + cursor);
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(jobs + "/" + id + q))
+                        .timeout(Duration.ofSeconds(30)).header("X-API-Key", apiKey).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    return new Read(id, items, pages, System.nanoTime() - t0, bytes, "HTTP " + r.statusCode() + ": " + r.body(),
+                            System.currentTimeMillis());
+                }
+                pages++;
+                bytes += r.body().length();
+                JsonNode page = JSON.readTree(r.body());
+                items += page.path("items").size();
+                if (!page.path("has_more").asBoolean()) {
+                    return new Read(id, items, pages, System.nanoTime() - t0, bytes, null, System.currentTimeMillis());
+                }
+                cursor = java.net.URLEncoder.encode(page.path("cursor_next").asText(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        } catch (IOException | InterruptedException e) {
+            return new Read(id, items, pages, System.nanoTime() - t0, bytes, e.toString(), System.currentTimeMillis());
+        }
+    }
+
+    /** Reads whole jobs' results on {@code readers} threads, in the order they are handed over. */
+    final class Reader implements AutoCloseable {
+        private final ExecutorService pool;
+        private final int pageSize;
+        private final List<Future<Read>> reads = Collections.synchronizedList(new ArrayList<>());
+        private final ThreadLocal<HttpClient> http = ThreadLocal.withInitial(() -> HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build());
+
+        Reader(int readers, int pageSize) {
+            this.pool = Executors.newFixedThreadPool(readers);
+            this.pageSize = pageSize;
+        }
+
+        void read(Done job) {
+            reads.add(pool.submit(() -> readAll(http.get(), job.id(), pageSize)));
+        }
+
+        /** Every read handed over, once done (waits until {@code deadline}, nanoTime). */
+        List<Read> finish(long deadline) throws Exception {
+            List<Read> out = new ArrayList<>();
+            for (Future<Read> f : new ArrayList<>(reads)) {
+                out.add(f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+        }
     }
 }

@@ -43,13 +43,33 @@ public final class Proc {
         }
     }
 
+    /** A client backend's title: {@code postgres: [cluster: ]user database host(port) activity}. */
+    private static final java.util.regex.Pattern BACKEND =
+            java.util.regex.Pattern.compile("postgres: (?:\\S+: )?\\S+ (\\S+) (?:\\S+\\(\\d+\\)|\\[local\\]).*");
+
     /** CPU seconds so far of each process named {@code postgres} (the server and every backend), by pid. */
     public static Map<Long, Double> postgresCpuSeconds() {
+        return postgresCpuSeconds(null);
+    }
+
+    /**
+     * As {@link #postgresCpuSeconds()}, but of the client backends only those connected to {@code database} (the
+     * server's own processes, which work for every database, all count): other tests' databases on the same server
+     * do not count.
+     */
+    public static Map<Long, Double> postgresCpuSeconds(String database) {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
                     .filter(p -> {
                         try {
-                            return Files.readString(p.resolve("comm")).trim().equals("postgres");
+                            if (!Files.readString(p.resolve("comm")).trim().equals("postgres")) {
+                                return false;
+                            }
+                            if (database == null) {
+                                return true;
+                            }
+                            var m = BACKEND.matcher(Files.readString(p.resolve("cmdline")).replace('\0', ' ').trim());
+                            return !m.matches() || m.group(1).equals(database);
                         } catch (IOException gone) {
                             return false;
                         }
@@ -84,9 +104,10 @@ public final class Proc {
     public record Cpu(double service, double broker, Map<Long, Double> postgresByPid, double harness, double machineBusy,
                double machineTotal) {
 
-        public static Cpu sample(long servicePid, long brokerPid) {
+        /** The processes' CPU so far; Postgres: its own processes and the backends connected to {@code database}. */
+        public static Cpu sample(long servicePid, long brokerPid, String database) {
             double[] machine = machineCpuSeconds();
-            return new Cpu(cpuSeconds(servicePid), cpuSeconds(brokerPid), postgresCpuSeconds(),
+            return new Cpu(cpuSeconds(servicePid), cpuSeconds(brokerPid), postgresCpuSeconds(database),
                     cpuSeconds(ProcessHandle.current().pid()), machine[0], machine[1]);
         }
 
