@@ -14,6 +14,18 @@ public interface DialectsConfig {
 
     Tasks tasks();
 
+    Collections collections();
+
+    interface Collections {
+        /** Serve {@code /v1/async/collections}; off, those paths answer 404. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The scheme a request's {@code url} gets when it has none ({@code www.example.com}). */
+        @WithDefault("https")
+        String defaultScheme();
+    }
+
     interface ApiOne {
         /** Serve {@code /api/v1/async/...}; off, those paths answer 404. */
         @WithDefault("true")
