@@ -1,5 +1,7 @@
 package io.batchwire.collection;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.batchwire.api.AbsoluteLink;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -14,8 +16,8 @@ public record CollectionView(
         int requestCount,
         @JsonInclude(JsonInclude.Include.ALWAYS) String webhookUrl,
         OffsetDateTime createdAt,
-        String link,
-        String runsLink,
+        @JsonSerialize(using = AbsoluteLink.class) String link,
+        @JsonSerialize(using = AbsoluteLink.class) String runsLink,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<JsonNode> requests) {
 
     public static CollectionView of(RequestCollection c, List<JsonNode> requests) {

@@ -37,4 +37,14 @@ public class RunRepository implements PanacheRepositoryBase<Job, UUID> {
         q.append(" order by createdAt desc, id desc");
         return find(q.toString(), p).range(0, limit - 1).list();
     }
+
+    /** How many runs of the collection are in {@code states} (any when empty). */
+    public Uni<Long> countRuns(UUID tenantId, UUID collectionId, Set<JobState> states) {
+        if (states.isEmpty()) {
+            return count("collectionId = :collection and tenantId = :tenant",
+                    Parameters.with("collection", collectionId).and("tenant", tenantId));
+        }
+        return count("collectionId = :collection and tenantId = :tenant and state in :states",
+                Parameters.with("collection", collectionId).and("tenant", tenantId).and("states", states));
+    }
 }

@@ -156,6 +156,12 @@ public class RunService {
                 .chain(c -> runs.page(tenantId, collectionId, states, beforeCreated, beforeId, limit));
     }
 
+    /** How many of the collection's runs are in the given job states (any when empty). */
+    @WithSession
+    public Uni<Long> count(UUID tenantId, UUID collectionId, Set<JobState> states) {
+        return collections.find(tenantId, collectionId).chain(c -> runs.countRuns(tenantId, collectionId, states));
+    }
+
     /** A listed request and the key the next page continues after. */
     public record Keyed(RecordView request, long key) {
     }

@@ -1,5 +1,7 @@
 package io.batchwire.collection;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.batchwire.api.AbsoluteLink;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.batchwire.job.Job;
 import io.batchwire.job.JobStatus;
@@ -29,9 +31,9 @@ public record RunView(
         OffsetDateTime finishedAt,
         UUID rerunOf,
         boolean resultsExpired,
-        String link,
-        String jobsLink,
-        String jobLink) {
+        @JsonSerialize(using = AbsoluteLink.class) String link,
+        @JsonSerialize(using = AbsoluteLink.class) String jobsLink,
+        @JsonSerialize(using = AbsoluteLink.class) String jobLink) {
 
     public static RunView of(Job job) {
         return of(job.id, job.collectionId, RunStatus.of(job.state), job.totalRecords, job.succeeded, job.failed,

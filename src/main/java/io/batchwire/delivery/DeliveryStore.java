@@ -55,7 +55,8 @@ public class DeliveryStore implements JobEndings, StatusExtras.ResultPushes {
                 ORDER BY next_attempt_at LIMIT $1
                 FOR UPDATE SKIP LOCKED)
             RETURNING id, job_id, tenant_id, kind, event_type, url, attempts, max_attempts, payload,
-                      (SELECT format FROM jobs WHERE jobs.id = deliveries.job_id) AS format"""
+                      (SELECT format FROM jobs WHERE jobs.id = deliveries.job_id) AS format,
+                      (SELECT metadata->>'dialect' FROM jobs WHERE jobs.id = deliveries.job_id) AS dialect"""
             .formatted(DeliveryTransitions.sqlMayAttempt());
 
     /** {@code $7}: the attempt number the claim handed out; a later claim of the same row settles its own attempt. */
@@ -94,7 +95,7 @@ public class DeliveryStore implements JobEndings, StatusExtras.ResultPushes {
 
     /** A delivery taken for one attempt. */
     public record Due(UUID id, UUID jobId, UUID tenantId, DeliveryKind kind, String eventType, String url, int attempt,
-                      int maxAttempts, String payload, String format) {
+                      int maxAttempts, String payload, String format, String dialect) {
     }
 
     public Uni<List<Due>> claimDue(int limit) {
@@ -106,7 +107,7 @@ public class DeliveryStore implements JobEndings, StatusExtras.ResultPushes {
                         out.add(new Due(r.getUUID("id"), r.getUUID("job_id"), r.getUUID("tenant_id"),
                                 DeliveryKind.fromWire(r.getString("kind")), r.getString("event_type"), r.getString("url"),
                                 r.getInteger("attempts"), r.getInteger("max_attempts"), r.getString("payload"),
-                                r.getString("format")));
+                                r.getString("format"), r.getString("dialect")));
                     }
                     return out;
                 });

@@ -18,9 +18,11 @@ import java.util.concurrent.ThreadLocalRandom;
 public class RetryPolicy {
 
     private final DeliveryConfig config;
+    private final WebhookStyles styles;
 
-    public RetryPolicy(DeliveryConfig config) {
+    public RetryPolicy(DeliveryConfig config, WebhookStyles styles) {
         this.config = config;
+        this.styles = styles;
     }
 
     /** Where a delivery goes after an attempt, and why. {@code nextAt} only for {@code pending}. */
@@ -40,15 +42,28 @@ public class RetryPolicy {
         String error = failure instanceof OutboundException o ? o.code() + ": " + o.getMessage()
                 : failure != null ? (failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage())
                 : "receiver answered " + code;
-        if (due.attempt() >= due.maxAttempts()) {
+        List<Duration> schedule = schedule(due);
+        if (due.attempt() >= Math.min(due.maxAttempts(), schedule.size() + 1)) {
             return new Decision(DeliveryState.FAILED, code, error, null);
         }
-        return new Decision(DeliveryState.PENDING, code, error, OffsetDateTime.now().plus(wait(due.attempt())));
+        return new Decision(DeliveryState.PENDING, code, error, OffsetDateTime.now().plus(wait(schedule, due.attempt())));
     }
 
     /** The wait after attempt {@code n} (1-based), with +-20 % jitter. */
     Duration wait(int n) {
-        List<Duration> schedule = config.retrySchedule();
+        return wait(config.retrySchedule(), n);
+    }
+
+    /** The webhook schedule of the job's dialect, if it has one; else the deliveries' schedule. */
+    private List<Duration> schedule(DeliveryStore.Due due) {
+        WebhookStyle style = due.kind() == DeliveryKind.WEBHOOK ? styles.of(due) : null;
+        if (style != null && !style.retrySchedule().isEmpty()) {
+            return style.retrySchedule();
+        }
+        return config.retrySchedule();
+    }
+
+    private static Duration wait(List<Duration> schedule, int n) {
         Duration base = schedule.get(Math.min(n, schedule.size()) - 1);
         double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
         return Duration.ofMillis(Math.max(1, (long) (base.toMillis() * jitter)));

@@ -22,9 +22,11 @@ public class WebhookSender implements DeliverySender {
     private final OutboundConfig outbound;
     private final DeliveryConfig config;
     private final OutboundClient client;
+    private final WebhookStyles styles;
 
     public WebhookSender(JobEndPayloads payloads, WebhookSecrets secrets, OutboundPolicy policy, OutboundConfig outbound,
-                         DeliveryConfig config, DeliveryClient client) {
+                         DeliveryConfig config, DeliveryClient client, WebhookStyles styles) {
+        this.styles = styles;
         this.payloads = payloads;
         this.secrets = secrets;
         this.policy = policy;
@@ -40,6 +42,10 @@ public class WebhookSender implements DeliverySender {
 
     @Override
     public Uni<String> payload(DeliveryStore.Due due) {
+        WebhookStyle style = styles.of(due);
+        if (style != null) {
+            return style.payload(due);
+        }
         return payloads.withJobStatus(due.jobId(), payloads.envelope()
                 .put("type", due.eventType()).put("timestamp", JobEndPayloads.now()));
     }

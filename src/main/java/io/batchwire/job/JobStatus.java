@@ -1,5 +1,7 @@
 package io.batchwire.job;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.batchwire.api.AbsoluteLink;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
@@ -23,9 +25,9 @@ public record JobStatus(
         Long estimatedCompletionSeconds,
         long creditsCharged,
         long creditsRefunded,
-        String link,
-        String resultsLink,
-        String downloadLink,
+        @JsonSerialize(using = AbsoluteLink.class) String link,
+        @JsonSerialize(using = AbsoluteLink.class) String resultsLink,
+        @JsonSerialize(using = AbsoluteLink.class) String downloadLink,
         String error,
         Integer timeoutSeconds,
         boolean resultsExpired,

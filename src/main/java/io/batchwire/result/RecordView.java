@@ -1,5 +1,7 @@
 package io.batchwire.result;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.batchwire.api.AbsoluteLink;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.annotation.JsonView;
@@ -25,7 +27,7 @@ public record RecordView(
         Long durationMs,
         @JsonView(WithBody.class) @JsonRawValue String result,
         @JsonRawValue String error,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String resultLink) {
+        @JsonSerialize(using = AbsoluteLink.class) @JsonInclude(JsonInclude.Include.NON_NULL) String resultLink) {
 
     /** Views that show the response body ({@code result}); without a view every field is shown. */
     public interface WithBody {

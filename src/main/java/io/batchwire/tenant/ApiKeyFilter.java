@@ -8,7 +8,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Authenticates every {@code /v1} request by {@code X-API-Key} or {@code Authorization: Bearer}.
+ * Authenticates every {@code /v1} (and ApiOne dialect {@code /api/v1}) request by {@code X-API-Key} or {@code Authorization: Bearer}.
  * Signed download links carry their own proof and need no key.
  */
 public class ApiKeyFilter {
@@ -24,7 +24,7 @@ public class ApiKeyFilter {
     @ServerRequestFilter
     public Uni<Response> authenticate(ContainerRequestContext ctx) {
         String path = ctx.getUriInfo().getPath();
-        if (!path.startsWith("/v1/") || path.startsWith("/v1/downloads/")) {
+        if (!(path.startsWith("/v1/") || path.startsWith("/api/v1/")) || path.startsWith("/v1/downloads/")) {
             return Uni.createFrom().nullItem();
         }
         String key = ctx.getHeaderString("X-API-Key");

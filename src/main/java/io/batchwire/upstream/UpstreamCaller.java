@@ -96,7 +96,7 @@ public class UpstreamCaller {
                     return upstream.send(request)
                             .map(r -> {
                                 heed(upstream, r);
-                                return classify(r, n);
+                                return classify(upstream, r, n);
                             })
                             .onFailure().recoverWithItem(t -> failure(t, n))
                             .invoke(a -> upstream.limits().sample(Duration.ofNanos(System.nanoTime() - t0), a.overload()));
@@ -136,10 +136,15 @@ public class UpstreamCaller {
         limits.learnRate(RateLimitHeaders.policyRate(r.header("RateLimit-Policy")));
     }
 
-    private Attempt classify(OutboundClient.Response r, int n) {
+    private Attempt classify(Upstream upstream, OutboundClient.Response r, int n) {
         int code = r.status();
         Buffer body = r.body();
         if (code >= 200 && code < 300) {
+            String blocked = BlockPages.signal(upstream.config(), r::header, body);
+            if (blocked != null) {
+                return Attempt.failed(n, code, false, null, "blocked",
+                        "the target answered " + code + " with a block page, not content (" + blocked + ")");
+            }
             return new Attempt(Kind.SUCCEEDED, n, code, false, null, parse(body), null, null);
         }
         boolean retryable = code == 429 || code == 408 || (code >= 500 && code != 501);

@@ -111,6 +111,25 @@ public interface UpstreamConfig {
          * patterns), on top of the outbound policy ({@code batchwire.outbound.*}) that every record's URL passes.
          */
         Optional<List<String>> allowedHosts();
+
+        /**
+         * A 2xx answer carrying one of these headers ({@code name=value}, value matched case-insensitively) is a block
+         * page, not content: the record fails with {@code blocked}. Cloudflare's challenge by default.
+         */
+        @WithDefault("cf-mitigated=challenge")
+        List<String> blockHeaders();
+
+        /**
+         * A 2xx HTML answer (Content-Type text/html, or a body starting with {@code <}) whose first
+         * {@code block-scan-bytes} contain one of these markers (case-insensitive) is a captcha or block page: the
+         * record fails with {@code blocked}. JSON answers are never scanned.
+         */
+        @WithDefault("g-recaptcha,hcaptcha.com,h-captcha,verify you are a human,cf-chl-,/cdn-cgi/challenge-platform/")
+        List<String> blockMarkers();
+
+        /** How much of an HTML answer is scanned for block markers. */
+        @WithDefault("65536")
+        int blockScanBytes();
     }
 
     enum Kind { TEMPLATE, HTTP }

@@ -73,7 +73,7 @@ class CollectionApiTest {
                 .body("id", equalTo(id)).body("name", equalTo("nightly"))
                 .body("requests.custom_id", contains("status", null))
                 .body("requests[1].headers.X-Test", equalTo("yes"))
-                .body("runs_link", equalTo("/v1/collections/" + id + "/runs"));
+                .body("runs_link", equalTo("http://localhost:" + io.restassured.RestAssured.port + "/v1/collections/" + id + "/runs"));
     }
 
     @Test

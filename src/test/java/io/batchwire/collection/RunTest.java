@@ -271,7 +271,7 @@ class RunTest {
         List<Map<String, Object>> listed = c.requests(cid, second, Map.of());
         assertThat(listed).extracting(m -> m.get("custom_id")).containsExactly("missing", "flaky", "slow");
         assertThat(listed).extracting(m -> m.get("status")).containsExactly("failed", "completed", "timeout");
-        assertThat(listed.get(0).get("result_link")).isEqualTo("/v1/collections/" + cid + "/runs/" + second + "/jobs/1/result");
+        assertThat(listed.get(0).get("result_link")).isEqualTo("http://localhost:" + io.restassured.RestAssured.port + "/v1/collections/" + cid + "/runs/" + second + "/jobs/1/result");
 
         String base = "/v1/collections/" + cid + "/runs/" + second + "/jobs/";
         c.api().req().get(base + "2/result").then().statusCode(200)

@@ -71,7 +71,7 @@ class WebhookDeliveryTest {
         assertThat(body.getString("data.state")).isEqualTo("completed");
         assertThat(body.getInt("data.counts.succeeded")).isEqualTo(1);
         assertThat(body.getInt("data.counts.failed")).isEqualTo(1);
-        assertThat(body.getString("data.download_link")).startsWith("/v1/downloads/");
+        assertThat(body.getString("data.download_link")).startsWith("http://localhost:" + io.restassured.RestAssured.port + "/v1/downloads/");
 
         JsonPath deliveries = api.req().get("/v1/jobs/" + id + "/deliveries").then().statusCode(200).extract().jsonPath();
         Map<String, Object> webhook = deliveries.getMap("items.find { it.kind == 'webhook' }");

@@ -47,7 +47,7 @@ class JobPipelineTest {
         assertThat(done.getString("finished_at")).isNotNull();
         assertThat(done.getLong("duration_ms")).isNotNegative();
         assertThat(done.getLong("estimated_completion_seconds")).isZero();
-        assertThat(done.getString("results_link")).isEqualTo("/v1/jobs/" + id + "/results");
+        assertThat(done.getString("results_link")).isEqualTo("http://localhost:" + io.restassured.RestAssured.port + "/v1/jobs/" + id + "/results");
 
         List<Map<String, Object>> all = api.allResults(id, "?limit=250");
         assertThat(all).hasSize(1000);

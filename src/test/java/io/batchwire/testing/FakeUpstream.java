@@ -188,6 +188,18 @@ public final class FakeUpstream {
                 if (text != null) {
                     resp.putHeader("Content-Type", "text/plain");
                 }
+                // "challenge-*": Cloudflare's challenge (200 with cf-mitigated: challenge); "captcha-*": an HTML captcha
+                // page; "page-*": an ordinary HTML page
+                if (key.startsWith("challenge-")) {
+                    resp.putHeader("cf-mitigated", "challenge").putHeader("Content-Type", "text/html");
+                    text = "<html><body>Just a moment...</body></html>";
+                } else if (key.startsWith("captcha-")) {
+                    resp.putHeader("Content-Type", "text/html; charset=utf-8");
+                    text = "<html><body><h1>Verify you are a human</h1><div class=\"g-recaptcha\"></div></body></html>";
+                } else if (key.startsWith("page-")) {
+                    resp.putHeader("Content-Type", "text/html; charset=utf-8");
+                    text = "<html><body><h1>Example Domain</h1></body></html>";
+                }
                 resp.end(text != null ? text : code == 200 ? answer.encode() : "{\"error\":\"status " + code + "\"}")
                         .onFailure(ignored -> { /* client gave up (timeout) */ });
             });
