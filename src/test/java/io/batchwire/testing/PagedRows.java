@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A paginated sync endpoint, as the Vainu pattern's upstream: {@code POST /paged/cursor} or {@code /paged/offset} with
  * a payload {@code {"rows": N, "page_size": P}} answers {@code {"results": [...], "next": cursor}} (the cursor is the
  * next row number as text, null at the end), or for {@code /offset} reads {@code offset} and {@code limit} from the
- * payload. Row {@code i} is {@code {"id": i, "name": "org-i", "country": "FI"}}: the rows are numbered, so a test
+ * payload, or for {@code /link} answers the next page's absolute URL ({@code ?from=}) in {@code next}. Row {@code i} is {@code {"id": i, "name": "org-i", "country": "FI"}}: the rows are numbered, so a test
  * can check that every row came exactly once, in order. A payload with {@code "bad": true} is answered 400 with a
  * problem body, as a sync endpoint refuses a query it does not understand.
  */
@@ -40,9 +40,13 @@ public final class PagedRows {
         }
         long total = payload.getLong("rows", 10L);
         boolean offset = req.path().endsWith("/offset");
+        boolean link = req.path().endsWith("/link");
         long from;
         int size;
-        if (offset) {
+        if (link) {
+            from = req.getParam("from") == null ? 0 : Long.parseLong(req.getParam("from"));
+            size = payload.getInteger("page_size", 1000);
+        } else if (offset) {
             from = payload.getLong("offset", 0L);
             size = payload.getInteger("limit", 100);
         } else {
@@ -59,7 +63,9 @@ public final class PagedRows {
             }
             out.append(row(i));
         }
-        out.append("],\"next\":").append(to < total ? "\"" + to + "\"" : "null").append('}');
+        String next = to >= total ? "null"
+                : link ? "\"http://" + req.getHeader("Host") + req.path() + "?from=" + to + "\"" : "\"" + to + "\"";
+        out.append("],\"next\":").append(next).append('}');
         long delay = payload.getLong("delay_ms", 0L);
         Runnable answer = () -> req.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(out.toString());
         if (delay > 0) {

@@ -98,6 +98,11 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
         cfg.put("batchwire.upstreams.offset-orgs.pagination", "offset");
         cfg.put("batchwire.upstreams.offset-orgs.page-size", "250");
         cfg.put("batchwire.upstreams.offset-orgs.timeout", "5s");
+        cfg.put("batchwire.upstreams.link-orgs.url", base + "/paged/link");
+        cfg.put("batchwire.upstreams.link-orgs.method", "POST");
+        cfg.put("batchwire.upstreams.link-orgs.path", "/api/v3/link-organizations");
+        cfg.put("batchwire.upstreams.link-orgs.pagination", "next-link");
+        cfg.put("batchwire.upstreams.link-orgs.timeout", "5s");
         return cfg;
     }
 
