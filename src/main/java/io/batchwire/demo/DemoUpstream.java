@@ -49,6 +49,55 @@ public class DemoUpstream {
                             .put("deliverable", !email.toLowerCase(Locale.ROOT).startsWith("no-reply"))
                             .put("score", ThreadLocalRandom.current().nextInt(50, 100)));
                 });
+        router.post("/demo/upstream/organizations").handler(BodyHandler.create().setBodyLimit(64 * 1024))
+                .handler(this::organizations);
+    }
+
+    /** The most organizations one query of the demo endpoint may ask for. */
+    static final long MAX_ORGANIZATIONS = 10_000_000;
+    static final int ORGANIZATIONS_PAGE = 1000;
+
+    /**
+     * A paginated sync endpoint, as the export dialect's upstream: {@code {"limit": N, "country": "FI"}} (N made-up
+     * organizations, default 2,500) answers {@code {"results": [...], "next": cursor}} a page of 1,000 at a time; the
+     * next page is asked for with {@code "cursor"} in the payload. Rows are numbered, so every export is checkable.
+     */
+    private void organizations(RoutingContext ctx) {
+        JsonObject query;
+        try {
+            query = ctx.body().asJsonObject();
+        } catch (RuntimeException notJson) {
+            query = null;
+        }
+        if (query == null) {
+            ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":\"the query must be a JSON object\"}");
+            return;
+        }
+        Object limitField = query.getValue("limit", 2500);
+        if (!(limitField instanceof Number n) || n.longValue() < 0 || n.longValue() > MAX_ORGANIZATIONS) {
+            ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":\"'limit' must be a number from 0 to " + MAX_ORGANIZATIONS + "\"}");
+            return;
+        }
+        long total = n.longValue();
+        String country = query.getString("country", "FI");
+        long from;
+        try {
+            from = query.getString("cursor") == null ? 0 : Long.parseLong(query.getString("cursor"));
+        } catch (RuntimeException badCursor) {
+            ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":\"unknown cursor\"}");
+            return;
+        }
+        long to = Math.min(total, from + ORGANIZATIONS_PAGE);
+        io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();
+        for (long i = from; i < to; i++) {
+            rows.add(new JsonObject().put("business_id", String.format(Locale.ROOT, "%07d-%d", i, i % 10))
+                    .put("name", "Demo Organization " + i).put("website", "https://org-" + i + ".example")
+                    .put("country", country).put("employees", 1 + (i * 7919) % 5000));
+        }
+        later(ctx, new JsonObject().put("results", rows).put("next", to < total ? String.valueOf(to) : null));
     }
 
 

@@ -30,7 +30,8 @@ public class ChunkStore implements JobEndings {
      * Marks the job processing (once), claims the chunk for {@code $4} if it is free or held by a dead replica (a
      * live holder, this replica included, keeps it), and reads its pending records when the claim is ours; the last row
      * (no idx) says whether the job exists (or existed: retention left a tombstone), how many records of the chunk are
-     * pending, whether the claim is ours, and the weight of the job's tenant (its plan's).
+     * pending, whether the claim is ours, the weight of the job's tenant (its plan's), and the job's kind (an export's
+     * records are the pages of its upstream's answer).
      */
     private static final String START = """
             -- data-modifying WITHs always run, whether or not the SELECT reads them
@@ -46,14 +47,15 @@ public class ChunkStore implements JobEndings {
                 SELECT r.idx, r.custom_id, r.input FROM job_records r
                 WHERE r.job_id = $1 AND r.idx >= $2 AND r.idx < $3 AND r.status IN (%s))
             SELECT p.idx, p.custom_id, p.input::text AS input, NULL::bigint AS pending, NULL::boolean AS known,
-                   NULL::boolean AS ours, NULL::int AS weight
+                   NULL::boolean AS ours, NULL::int AS weight, NULL::text AS kind
             FROM pending p WHERE EXISTS (SELECT 1 FROM claim)
             UNION ALL
             SELECT NULL, NULL, NULL, (SELECT count(*) FROM pending),
                    EXISTS (SELECT 1 FROM jobs WHERE id = $1) OR EXISTS (SELECT 1 FROM expired_jobs WHERE id = $1),
                    EXISTS (SELECT 1 FROM claim),
                    (SELECT p.weight FROM jobs j JOIN tenants t ON t.id = j.tenant_id JOIN plans p ON p.name = t.plan
-                    WHERE j.id = $1)
+                    WHERE j.id = $1),
+                   (SELECT kind FROM jobs WHERE id = $1)
             ORDER BY 1 NULLS LAST""".formatted(JobTransitions.sql(JobState.PROCESSING),
             JobTransitions.sqlStatesThatMayMoveTo(JobState.PROCESSING), RecordTransitions.sqlMayTakeOutcome());
 
@@ -73,7 +75,8 @@ public class ChunkStore implements JobEndings {
      * this replica's, those records (a record already stored is never sent upstream again); and the weight of the
      * job's tenant on the upstream.
      */
-    public record Start(boolean jobKnown, int pending, boolean claimed, List<PendingRecord> records, int weight) {
+    public record Start(boolean jobKnown, int pending, boolean claimed, List<PendingRecord> records, int weight,
+                        boolean export) {
     }
 
     public Uni<Start> start(JobChunk chunk, UUID replica) {
@@ -89,7 +92,7 @@ public class ChunkStore implements JobEndings {
                         } else {
                             Integer weight = r.getInteger("weight");
                             summary = new Start(r.getBoolean("known"), r.getLong("pending").intValue(), r.getBoolean("ours"), out,
-                                    weight == null ? 1 : weight);
+                                    weight == null ? 1 : weight, "export".equals(r.getString("kind")));
                         }
                     }
                     return summary;

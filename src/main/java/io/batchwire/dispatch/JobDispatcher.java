@@ -245,7 +245,7 @@ public class JobDispatcher {
                         }
                         // what this run sent before (its lease was in doubt since) has its outcome on the way
                         List<PendingRecord> toSend = start.records().stream().filter(r -> !run.sent.contains(r.index())).toList();
-                        return send(run, upstream, toSend, new UpstreamCaller.Who(chunk.tenantId(), start.weight()))
+                        return send(run, upstream, toSend, new UpstreamCaller.Who(chunk.tenantId(), start.weight()), start.export())
                                 .map(ignored -> afterSending(run));
                     })
                     .eventually(() -> stops.unwatch(chunk.jobId()));
@@ -285,7 +285,8 @@ public class JobDispatcher {
     }
 
     /** Sends the chunk's pending records; completes when every call has ended (outcomes may still be in flight). */
-    private Uni<Void> send(ChunkRun run, Upstream upstream, List<PendingRecord> pending, UpstreamCaller.Who who) {
+    private Uni<Void> send(ChunkRun run, Upstream upstream, List<PendingRecord> pending, UpstreamCaller.Who who,
+                           boolean export) {
         if (pending.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -293,8 +294,8 @@ public class JobDispatcher {
                 config.outcomeLinger().toMillis(), (outcomes, count) -> emit(run, outcomes, count));
         return Multi.createFrom().iterable(pending)
                 .onItem().transformToUni(record -> budget.room()
-                        .chain(() -> caller.call(upstream, record.input(), who,
-                                attempt -> stops.isStopped(record.jobId()) || (attempt == 1 && !mayStart(run))))
+                        .chain(() -> (export ? caller.callPage(upstream, record.input(), who, stop(run, record))
+                                : caller.call(upstream, record.input(), who, stop(run, record))))
                         .invoke(result -> {
                             if (result == null) {
                                 if (!stops.isStopped(record.jobId())) {
@@ -313,6 +314,11 @@ public class JobDispatcher {
                 .collect().last()
                 .eventually(batcher::flush)
                 .replaceWithVoid();
+    }
+
+    /** Asked before each attempt at a record: no more attempts once its job ended, no first one for a run given up. */
+    private java.util.function.IntPredicate stop(ChunkRun run, PendingRecord record) {
+        return attempt -> stops.isStopped(record.jobId()) || (attempt == 1 && !mayStart(run));
     }
 
     /** Whether a record of this run may get its first call now. */

@@ -39,8 +39,25 @@ public class JobPublisher implements JobPipeline {
     }
 
     public Uni<Void> publish(UUID jobId, UUID tenantId, String type, int totalRecords) {
+        return publish(jobId, chunks(jobId, tenantId, type, totalRecords, config.chunkSize()));
+    }
+
+    /**
+     * Publishes the last page of an export job: its one chunk. The pages before it have their outcomes (a page's record
+     * is stored with the outcome of the page before), so this is all of the job that may still be unsent.
+     */
+    public Uni<Void> publishPage(UUID jobId, UUID tenantId, String type, int page) {
+        return publish(jobId, List.of(new JobChunk(jobId, tenantId, type, page, page + 1)));
+    }
+
+    /** {@link #publishPage} without anyone waiting, as {@link #start} does for a new job. */
+    public void startPage(UUID jobId, UUID tenantId, String type, int page) {
+        background(jobId, publishPage(jobId, tenantId, type, page));
+    }
+
+    private Uni<Void> publish(UUID jobId, List<JobChunk> chunks) {
         List<Uni<Void>> sends = new ArrayList<>();
-        for (JobChunk chunk : chunks(jobId, tenantId, type, totalRecords, config.chunkSize())) {
+        for (JobChunk chunk : chunks) {
             // keyed per chunk so one large job spreads over partitions, and so over replicas
             Message<JobChunk> message = Message.of(chunk).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                     .withKey(jobId + "/" + chunk.from()).build());
@@ -55,7 +72,11 @@ public class JobPublisher implements JobPipeline {
      */
     @Override
     public void start(UUID jobId, UUID tenantId, String type, int totalRecords) {
-        publish(jobId, tenantId, type, totalRecords)
+        background(jobId, publish(jobId, tenantId, type, totalRecords));
+    }
+
+    private void background(UUID jobId, Uni<Void> publish) {
+        publish
                 .onFailure().invoke(t -> LOG.warnf("job %s stored but not yet on Kafka (%s); the sweep will publish it",
                         jobId, t.getMessage()))
                 .onFailure().recoverWithUni(() -> store.releasePublishLease(jobId))

@@ -30,7 +30,7 @@ public class OutboxStore {
                   AND (dispatch_claimed_until IS NULL OR dispatch_claimed_until < now())
                 ORDER BY created_at LIMIT $3
                 FOR UPDATE SKIP LOCKED)
-            RETURNING id, tenant_id, type, total_records""".formatted(JobTransitions.sqlRunning());
+            RETURNING id, tenant_id, type, total_records, kind""".formatted(JobTransitions.sqlRunning());
 
     private final Pool pool;
 
@@ -51,7 +51,7 @@ public class OutboxStore {
     }
 
     /** A job the outbox sweep must (re)publish. */
-    public record Stranded(UUID id, UUID tenantId, String type, int totalRecords) {
+    public record Stranded(UUID id, UUID tenantId, String type, int totalRecords, boolean export) {
     }
 
     /**
@@ -65,7 +65,7 @@ public class OutboxStore {
                     List<Stranded> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(new Stranded(r.getUUID("id"), r.getUUID("tenant_id"), r.getString("type"),
-                                r.getInteger("total_records")));
+                                r.getInteger("total_records"), "export".equals(r.getString("kind"))));
                     }
                     return out;
                 });

@@ -33,8 +33,9 @@ public class OutboxSweep {
     Uni<Void> sweep() {
         return store.claimStranded(config.recoveryGrace(), Duration.ofSeconds(60), config.recoveryBatch())
                 .onItem().transformToMulti(jobs -> Multi.createFrom().iterable(jobs))
-                .onItem().transformToUniAndMerge(job -> publisher
-                        .publish(job.id(), job.tenantId(), job.type(), job.totalRecords())
+                .onItem().transformToUniAndMerge(job -> (job.export()
+                        ? publisher.publishPage(job.id(), job.tenantId(), job.type(), job.totalRecords() - 1)
+                        : publisher.publish(job.id(), job.tenantId(), job.type(), job.totalRecords()))
                         .invoke(() -> LOG.infof("republished stranded job %s", job.id()))
                         .onFailure().invoke(t -> LOG.warnf("job %s still not on Kafka: %s", job.id(), t.getMessage()))
                         .onFailure().recoverWithNull())

@@ -43,7 +43,7 @@ public class OutcomeStore {
 
     // a final job has no pending record left, so nothing of a batch can change it
     private static final String LOCK_JOBS = """
-            SELECT id, result_seq FROM jobs WHERE id = ANY($1) AND state IN (%s)
+            SELECT id, result_seq, kind, export_rows, tenant_id, type FROM jobs WHERE id = ANY($1) AND state IN (%s)
             ORDER BY id FOR UPDATE""".formatted(JobTransitions.sqlUnfinished());
 
     private static final String UPDATE_RECORDS = """
@@ -54,18 +54,20 @@ public class OutcomeStore {
                         $7::bigint[], $8::bigint[], $9::text[], $10::text[])
                  AS t(job_id, idx, status, status_code, attempts, started_at, duration_ms, seq, result, error)
             WHERE r.job_id = t.job_id AND r.idx = t.idx AND r.status IN (%s) AND t.status IN (%s)
-            RETURNING r.job_id, r.status""".formatted(RecordTransitions.sqlMayTakeOutcome(), RecordTransitions.sqlTerminal());
+            RETURNING r.job_id, r.idx, r.status""".formatted(RecordTransitions.sqlMayTakeOutcome(), RecordTransitions.sqlTerminal());
 
     private static final String UPDATE_JOBS = updateJobs();
 
     private final Pool pool;
     private final ObjectMapper json;
     private final JobStore jobs;
+    private final ExportPages exportPages;
 
-    public OutcomeStore(Pool pool, ObjectMapper json, JobStore jobs) {
+    public OutcomeStore(Pool pool, ObjectMapper json, JobStore jobs, ExportPages exportPages) {
         this.pool = pool;
         this.json = json;
         this.jobs = jobs;
+        this.exportPages = exportPages;
     }
 
     /**
@@ -92,18 +94,34 @@ public class OutcomeStore {
         columns.add("seq");
         String completes = "j.state IN (%s) AND %s = j.total_records"
                 .formatted(JobTransitions.sqlStatesThatMayMoveTo(JobState.COMPLETED), done);
+        // an export whose page failed (or timed out) has failed as a whole: its rows stop short
+        StringJoiner unfinishedPages = new StringJoiner(" + ");
+        for (int i = 0; i < TERMINAL.size(); i++) {
+            RecordState state = TERMINAL.get(i);
+            if (state == RecordState.FAILED || state == RecordState.TIMED_OUT) {
+                String column = RecordTransitions.counterColumn(state);
+                unfinishedPages.add("j." + column + " + u.n" + i);
+            }
+        }
+        String exportFailed = "j.kind = 'export' AND " + unfinishedPages + " > 0";
         return """
                 WITH upd AS (
                     UPDATE jobs j SET %s, result_seq = j.result_seq + u.seq,
-                        state = CASE WHEN %s THEN %s ELSE j.state END,
+                        state = CASE WHEN %s THEN (CASE WHEN %s THEN %s ELSE %s END) ELSE j.state END,
+                        error = CASE WHEN %s AND %s THEN (SELECT coalesce(r.error->>'message', 'a page failed')
+                            FROM job_records r WHERE r.job_id = j.id AND r.status IN (%s, %s) ORDER BY r.idx LIMIT 1)
+                            ELSE j.error END,
                         finished_at = CASE WHEN %s THEN clock_timestamp() ELSE j.finished_at END
                     FROM unnest(%s) AS u(%s)
                     WHERE j.id = u.id
                     RETURNING j.id, j.state, j.tenant_id, %s AS n),
                 -- the tenants' drain rate: one sample per tenant of what this batch stored
                 sampled AS (%s)
-                SELECT id FROM upd WHERE state = %s""".formatted(set, completes, JobTransitions.sql(JobState.COMPLETED),
-                completes, arrays, columns, drained, DrainRate.sqlSample("upd"), JobTransitions.sql(JobState.COMPLETED));
+                SELECT id FROM upd WHERE state IN (%s, %s)""".formatted(set, completes, exportFailed,
+                JobTransitions.sql(JobState.FAILED), JobTransitions.sql(JobState.COMPLETED), completes, exportFailed,
+                RecordTransitions.sql(RecordState.FAILED), RecordTransitions.sql(RecordState.TIMED_OUT),
+                completes, arrays, columns, drained, DrainRate.sqlSample("upd"), JobTransitions.sql(JobState.COMPLETED),
+                JobTransitions.sql(JobState.FAILED));
     }
 
     /**
@@ -125,13 +143,24 @@ public class OutcomeStore {
             byJob.computeIfAbsent(o.jobId(), k -> new LinkedHashMap<>()).putIfAbsent(o.index(), o);
         }
         UUID[] jobIds = byJob.keySet().stream().sorted().toArray(UUID[]::new);
+        List<ExportPages.NextPage> next = new ArrayList<>();
         return pool.withTransaction(conn -> lockJobs(conn, jobIds)
-                .chain(seqBase -> unknown(conn, jobIds, seqBase)
-                        .chain(unknown -> updateRecords(conn, byJob, seqBase)
-                                .chain(changed -> updateJobs(conn, changed))
-                                .chain(finished -> jobs.ended(conn, finished.toArray(UUID[]::new))
-                                        .map(promoted -> new Stored(finished, unknown, promoted))))))
-                .invoke(stored -> jobs.startPromoted(stored.promoted()));
+                .chain(locked -> unknown(conn, jobIds, locked.seqBase())
+                        .chain(unknown -> {
+                            // an export's page outcomes carry its rows: they are stored beside, not in the record
+                            Map<UUID, Map<Integer, ExportPages.Page>> pages = ExportPages.take(byJob, locked.exports().keySet());
+                            return updateRecords(conn, byJob, locked.seqBase())
+                                    .call(changed -> exportPages.store(conn, locked.exports(), pages, changed.pages())
+                                            .invoke(next::addAll))
+                                    .chain(changed -> updateJobs(conn, changed))
+                                    .chain(finished -> jobs.ended(conn, finished.toArray(UUID[]::new))
+                                            .map(promoted -> new Stored(finished, unknown, promoted)));
+                        })))
+                .invoke(stored -> {
+                    jobs.startPromoted(stored.promoted());
+                    // committed: the next pages of exports go to the jobs topic (their job row is their outbox)
+                    next.forEach(exportPages::publish);
+                });
     }
 
     /** Of the jobs not locked (ended, or absent), those that neither exist nor left a tombstone. */
@@ -152,20 +181,33 @@ public class OutcomeStore {
                 });
     }
 
-    private Uni<Map<UUID, Long>> lockJobs(SqlConnection conn, UUID[] jobIds) {
+    /** The jobs locked: each one's store-order base, and the exports among them. */
+    private record Locked(Map<UUID, Long> seqBase, Map<UUID, ExportPages.Export> exports) {
+    }
+
+    private Uni<Locked> lockJobs(SqlConnection conn, UUID[] jobIds) {
         return conn.preparedQuery(LOCK_JOBS)
                 .execute(Tuple.of(jobIds))
                 .map(rows -> {
                     Map<UUID, Long> base = new HashMap<>();
+                    Map<UUID, ExportPages.Export> exports = new HashMap<>();
                     for (Row r : rows) {
                         base.put(r.getUUID("id"), r.getLong("result_seq"));
+                        if ("export".equals(r.getString("kind"))) {
+                            exports.put(r.getUUID("id"), new ExportPages.Export(r.getUUID("id"), r.getUUID("tenant_id"),
+                                    r.getString("type"), r.getLong("export_rows")));
+                        }
                     }
-                    return base;
+                    return new Locked(base, exports);
                 });
     }
 
-    /** Per job: how many records took each terminal state, and how many store-order numbers the batch used. */
-    private record Changed(Map<UUID, Map<RecordState, Integer>> counts, Map<UUID, Integer> seqUsed) {
+    /**
+     * Per job: how many records took each terminal state, and how many store-order numbers the batch used; and the
+     * records that took their outcome now, with it, by job and index.
+     */
+    private record Changed(Map<UUID, Map<RecordState, Integer>> counts, Map<UUID, Integer> seqUsed,
+                           Map<UUID, Map<Integer, RecordState>> pages) {
     }
 
     private Uni<Changed> updateRecords(SqlConnection conn, Map<UUID, Map<Integer, RecordOutcome>> byJob,
@@ -205,7 +247,7 @@ public class OutcomeStore {
             seqUsed.put(e.getKey(), ord);
         }
         if (i == 0) {
-            return Uni.createFrom().item(new Changed(Map.of(), Map.of()));
+            return Uni.createFrom().item(new Changed(Map.of(), Map.of(), Map.of()));
         }
         int used = i;
         return conn.preparedQuery(UPDATE_RECORDS)
@@ -214,11 +256,14 @@ public class OutcomeStore {
                         trim(result, used), trim(error, used)}))
                 .map(rows -> {
                     Map<UUID, Map<RecordState, Integer>> counts = new HashMap<>();
+                    Map<UUID, Map<Integer, RecordState>> changed = new HashMap<>();
                     for (Row r : rows) {
+                        RecordState state = RecordState.fromWire(r.getString("status"));
                         counts.computeIfAbsent(r.getUUID("job_id"), k -> new EnumMap<>(RecordState.class))
-                                .merge(RecordState.fromWire(r.getString("status")), 1, Integer::sum);
+                                .merge(state, 1, Integer::sum);
+                        changed.computeIfAbsent(r.getUUID("job_id"), k -> new HashMap<>()).put(r.getInteger("idx"), state);
                     }
-                    return new Changed(counts, seqUsed);
+                    return new Changed(counts, seqUsed, changed);
                 });
     }
 

@@ -32,6 +32,14 @@ public class Job extends PanacheEntityBase {
     @Column(nullable = false)
     public String type;
 
+    /** {@code batch} (records submitted) or {@code export} (the pages of one request's answer). */
+    @Column(nullable = false)
+    public String kind;
+
+    /** An export's rows stored so far. */
+    @Column(name = "export_rows", nullable = false)
+    public long exportRows;
+
     @Column(nullable = false)
     @Convert(converter = JobStateConverter.class)
     public JobState state;
@@ -83,6 +91,13 @@ public class Job extends PanacheEntityBase {
     /** Credits the job's end gave back, read from the ledger. */
     @Formula(CreditLedger.REFUNDED_BY_JOB)
     public long creditsRefunded;
+
+    public boolean isExport() {
+        return KIND_EXPORT.equals(kind);
+    }
+
+    public static final String KIND_BATCH = "batch";
+    public static final String KIND_EXPORT = "export";
 
     public int done() {
         return succeeded + failed + timedOut + cancelled;

@@ -3,7 +3,9 @@ package io.batchwire.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchwire.api.ProblemException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.batchwire.idempotency.IdempotencyStore;
+import io.batchwire.upstream.Upstream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -79,6 +81,20 @@ public class JobService {
             return store(job, decision.claim())
                     .onFailure().call(t -> idempotency.release(decision.claim()));
         });
+    }
+
+    /**
+     * Submits an export: the sync endpoint's {@code payload}, whose paginated answer from {@code upstream} becomes the
+     * job's rows, downloadable in {@code format}. Admitted, charged and started as any job (one record: the first page).
+     */
+    public Uni<Submitted> submitExport(UUID tenantId, Upstream upstream, JsonNode payload, ExportFormat format) {
+        JobStore.NewJob job;
+        try {
+            job = validator.validateExport(tenantId, upstream, payload, format);
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return store(job, null);
     }
 
     /**

@@ -14,12 +14,14 @@ import java.util.UUID;
 public record JobStatus(
         UUID id,
         String type,
+        String kind,
         JobState state,
         OffsetDateTime createdAt,
         OffsetDateTime startedAt,
         OffsetDateTime finishedAt,
         Long durationMs,
         int totalRecords,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long rows,
         double progress,
         Counts counts,
         Long estimatedCompletionSeconds,
@@ -55,8 +57,11 @@ public record JobStatus(
         Long durationMs = job.startedAt == null ? null
                 : Duration.between(job.startedAt, job.finishedAt != null ? job.finishedAt : now).toMillis();
         String link = "/v1/jobs/" + job.id;
-        return new JobStatus(job.id, job.type, job.state, job.createdAt, job.startedAt, job.finishedAt, durationMs,
-                job.totalRecords, Math.round(1000.0 * done / job.totalRecords) / 10.0,
+        boolean export = job.isExport();
+        return new JobStatus(job.id, job.type, job.kind == null ? Job.KIND_BATCH : job.kind, job.state, job.createdAt,
+                job.startedAt, job.finishedAt, durationMs, job.totalRecords, export ? job.exportRows : null,
+                // an export's pages are counted as they come: it is done when it is final
+                export ? (job.state.isFinal() ? 100.0 : 0.0) : Math.round(1000.0 * done / job.totalRecords) / 10.0,
                 new Counts(job.succeeded, job.failed, job.timedOut, job.cancelled, job.totalRecords - done),
                 job.state == JobTransitions.WAITING ? waitEstimate : estimate(job, done, now), job.creditsCharged,
                 job.creditsRefunded, link, link + "/results", downloadLink, job.error, job.timeoutSeconds,
@@ -68,7 +73,7 @@ public record JobStatus(
         if (job.state.isFinal()) {
             return 0L;
         }
-        if (job.startedAt == null || done == 0) {
+        if (job.startedAt == null || done == 0 || job.isExport()) {
             return null;
         }
         double elapsed = Math.max(1, Duration.between(job.startedAt, now).toMillis()) / 1000.0;

@@ -40,10 +40,10 @@ public class JobStore {
             job AS (
                 INSERT INTO jobs (id, tenant_id, type, state, total_records, metadata, timeout_seconds,
                                   deadline_at, dispatch_claimed_until, webhook_url, result_url, format,
-                                  collection_id)
+                                  collection_id, kind)
                 SELECT $1, $2, $3, %s, $4, $5::text::jsonb, coalesce($6::int, plan.default_timeout_seconds),
                        now() + make_interval(secs => coalesce($6::int, plan.default_timeout_seconds)),
-                       now() + make_interval(secs => $7), $8, $9, $10, $11
+                       now() + make_interval(secs => $7), $8, $9, $10, $11, $15
                 FROM plan WHERE plan.max_records_per_job >= $4
                 RETURNING created_at, timeout_seconds),
             records AS (
@@ -79,7 +79,14 @@ public class JobStore {
     /** A job about to be stored: its records' inputs as JSON text (custom_id removed). */
     public record NewJob(UUID id, UUID tenantId, String type, String metadataJson, Integer timeoutSeconds,
                          String webhookUrl, String resultUrl, String format, UUID collectionId,
-                         Integer[] indexes, String[] customIds, String[] inputs) {
+                         Integer[] indexes, String[] customIds, String[] inputs, String kind) {
+
+        public NewJob(UUID id, UUID tenantId, String type, String metadataJson, Integer timeoutSeconds,
+                      String webhookUrl, String resultUrl, String format, UUID collectionId,
+                      Integer[] indexes, String[] customIds, String[] inputs) {
+            this(id, tenantId, type, metadataJson, timeoutSeconds, webhookUrl, resultUrl, format, collectionId, indexes,
+                    customIds, inputs, Job.KIND_BATCH);
+        }
     }
 
     /**
@@ -108,7 +115,8 @@ public class JobStore {
                             .addDouble((double) PUBLISH_LEASE.toSeconds())
                             .addString(job.webhookUrl()).addString(job.resultUrl()).addString(job.format())
                             .addUUID(job.collectionId())
-                            .addArrayOfInteger(job.indexes()).addArrayOfString(job.customIds()).addArrayOfString(job.inputs()));
+                            .addArrayOfInteger(job.indexes()).addArrayOfString(job.customIds()).addArrayOfString(job.inputs())
+                            .addString(job.kind()));
             Uni<Row> usage = admission.usage(conn, job.tenantId(), job.id());
             Uni<Void> key = idempotency.complete(conn, claim, job.id());
             return Uni.combine().all().unis(inserted, usage, key).asTuple().chain(done -> {

@@ -70,6 +70,35 @@ public class JobValidator {
                 format.wire(), collectionId, checked.indexes(), checked.customIds(), checked.inputs());
     }
 
+    /**
+     * The export job to store for a sync endpoint's payload: one record, the first page ({@link Upstream#pageInput}),
+     * with the payload as the client sent it but for {@code result_url}, which is Batchwire's (where the file goes).
+     * 400 for a payload that is not a storable JSON object of at most {@code max-record-bytes}.
+     */
+    public JobStore.NewJob validateExport(UUID tenantId, Upstream upstream, JsonNode payload, ExportFormat format) {
+        if (payload == null || !payload.isObject()) {
+            throw ProblemException.validation(null, "the payload must be a JSON object, as the sync endpoint takes it");
+        }
+        ObjectNode body = (ObjectNode) payload;
+        JsonNode resultUrlField = body.remove("result_url");
+        if (resultUrlField != null && !resultUrlField.isNull() && !resultUrlField.isTextual()) {
+            throw ProblemException.validation("result_url", "'result_url' must be a string");
+        }
+        String resultUrl = outbound.checkGiven(resultUrlField == null || resultUrlField.isNull() ? null
+                : resultUrlField.asText(), "result_url");
+        List<FieldError> errors = new ArrayList<>();
+        JsonLimits.checkStorable(body, "payload", errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.validation(errors);
+        }
+        String input = Upstream.pageInput(body, body, null).toString();
+        if (input.length() > limits.maxRecordBytes()) {
+            throw ProblemException.validation(null, "the payload is larger than " + limits.maxRecordBytes() + " bytes");
+        }
+        return new JobStore.NewJob(Ids.uuid7(), tenantId, upstream.type(), null, null, null, resultUrl, format.wire(),
+                null, new Integer[]{0}, new String[]{null}, new String[]{input}, Job.KIND_EXPORT);
+    }
+
     /** Records ready to store: index, custom_id (or null) and the input without it, as JSON text. */
     public record Records(Integer[] indexes, String[] customIds, String[] inputs) {
     }

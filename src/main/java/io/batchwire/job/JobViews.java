@@ -48,6 +48,7 @@ public class JobViews {
         view.id = job.id();
         view.tenantId = job.tenantId();
         view.type = job.type();
+        view.kind = job.kind();
         view.state = stored.state();
         view.totalRecords = job.indexes().length;
         view.metadata = job.metadataJson();

@@ -38,7 +38,10 @@ public class RetentionStore {
                         FOR UPDATE OF j SKIP LOCKED),
                     -- a data-modifying WITH always runs, whether or not the outer statement reads it
                     bodies AS (
-                        UPDATE job_records SET %s WHERE job_id IN (SELECT id FROM due))
+                        UPDATE job_records SET %s WHERE job_id IN (SELECT id FROM due)),
+                    -- an export's rows are its bodies
+                    exported AS (
+                        DELETE FROM export_rows WHERE job_id IN (SELECT id FROM due))
                     UPDATE jobs SET bodies_purged_at = now()
                     WHERE id IN (SELECT id FROM due)""".formatted(from, bodiesDue, clear);
             String jobs = """

@@ -24,7 +24,9 @@ public class ApiKeyFilter {
     @ServerRequestFilter
     public Uni<Response> authenticate(ContainerRequestContext ctx) {
         String path = ctx.getUriInfo().getPath();
-        if (!(path.startsWith("/v1/") || path.startsWith("/api/v1/")) || path.startsWith("/v1/downloads/")) {
+        // /v1, the ApiOne dialect's /api/v1 and the export dialect's {sync path}/async/ (the Vainu pattern)
+        boolean exportDialect = path.endsWith("/async") || path.endsWith("/async/");
+        if ((!path.startsWith("/v1/") && !path.startsWith("/api/v1/") && !exportDialect) || path.startsWith("/v1/downloads/")) {
             return Uni.createFrom().nullItem();
         }
         String key = ctx.getHeaderString("X-API-Key");

@@ -198,6 +198,101 @@ public final class Upstream {
 
     static final String USER_AGENT = "batchwire/1";
 
+    boolean hasPlaceholders() {
+        return !placeholders.isEmpty();
+    }
+
+    /** The input of an export's page record: the client's payload and where the page starts (null: the first). */
+    public static ObjectNode pageInput(ObjectNode template, JsonNode payload, JsonNode position) {
+        ObjectNode out = template.objectNode();
+        out.set("payload", payload);
+        out.set("position", position == null ? template.nullNode() : position);
+        return out;
+    }
+
+    /**
+     * The request for one page of an export: the payload as the JSON body of {@code method} to {@code url}, with the
+     * page's position set as the pagination says. A next link must be on the configured URL's scheme, host and port:
+     * it comes from the upstream, and is not a way to make Batchwire call elsewhere.
+     */
+    public Uni<OutboundClient.Request> preparePage(JsonNode input) {
+        JsonNode payload = input.path("payload");
+        JsonNode position = input.path("position");
+        String url = config.url().orElseThrow();
+        ObjectNode body = payload.isObject() ? ((ObjectNode) payload).deepCopy() : new com.fasterxml.jackson.databind.node.ObjectNode(
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance);
+        boolean first = position.isNull() || position.isMissingNode();
+        switch (config.pagination()) {
+            case NONE -> { }
+            case NEXT_LINK -> {
+                if (!first) {
+                    url = position.asText();
+                    java.net.URI given = java.net.URI.create(url);
+                    java.net.URI base = java.net.URI.create(config.url().orElseThrow());
+                    if (!base.getScheme().equalsIgnoreCase(String.valueOf(given.getScheme()))
+                            || !base.getHost().equalsIgnoreCase(String.valueOf(given.getHost()))
+                            || base.getPort() != given.getPort()) {
+                        throw new IllegalArgumentException("the next link " + url + " is not on " + base.getHost());
+                    }
+                }
+            }
+            case CURSOR -> {
+                if (!first) {
+                    body.set(config.cursorParam(), position);
+                }
+            }
+            case OFFSET -> {
+                body.put(config.offsetParam(), first ? 0 : position.asLong());
+                body.put(config.limitParam(), config.pageSize());
+            }
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("User-Agent", USER_AGENT);
+        headers.putAll(config.headers());
+        headers.put("Accept", "application/json");
+        HttpMethod method = HttpMethod.valueOf(config.method().toUpperCase(Locale.ROOT));
+        Buffer buffer = null;
+        if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+            buffer = Buffer.buffer(body.toString());
+            headers.put("Content-Type", "application/json");
+        }
+        return Uni.createFrom().item(OutboundClient.Request.toUrl(url, method, headers, buffer));
+    }
+
+    /**
+     * One page of an answer: {@code {"rows": [...], "next": position or null}}; null when the answer is not a page
+     * (no array of rows where the configuration says). {@code input} is the page record's input.
+     */
+    public ObjectNode readPage(JsonNode answer, JsonNode input) {
+        if (answer == null) {
+            return null;
+        }
+        JsonNode rows = answer.isArray() ? answer : answer.get(config.rowsField());
+        if (rows == null || !rows.isArray()) {
+            return null;
+        }
+        JsonNode next = com.fasterxml.jackson.databind.node.NullNode.instance;
+        switch (config.pagination()) {
+            case NONE -> { }
+            case NEXT_LINK, CURSOR -> {
+                JsonNode n = answer.isObject() ? answer.get(config.nextField()) : null;
+                if (n != null && n.isValueNode() && !n.isNull() && !n.asText().isEmpty() && !rows.isEmpty()) {
+                    next = n.isTextual() ? n : com.fasterxml.jackson.databind.node.TextNode.valueOf(n.asText());
+                }
+            }
+            case OFFSET -> {
+                if (rows.size() >= config.pageSize()) {
+                    long at = input.path("position").asLong(0);
+                    next = com.fasterxml.jackson.databind.node.LongNode.valueOf(at + rows.size());
+                }
+            }
+        }
+        ObjectNode page = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        page.set("rows", rows);
+        page.set("next", next);
+        return page;
+    }
+
     /** Sends one attempt: its whole answer within {@code max-response-bytes} and the attempt's deadline. */
     Uni<OutboundClient.Response> send(OutboundClient.Request request) {
         return client.send(request, config.maxResponseBytes(), config.timeout());

@@ -49,9 +49,22 @@ public class UpstreamCaller {
      * the record up. Asked once the attempt holds its concurrency permit, right before sending.
      */
     public Uni<CallResult> call(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore) {
+        return call(upstream, input, who, stopBefore, false);
+    }
+
+    /**
+     * Fetches one page of an export ({@link Upstream#preparePage}), under the same limits, time-outs and retries as a
+     * record; a success's body is the page ({@link Upstream#readPage}: its rows and the next position), an answer that
+     * is not a page fails with {@code not_a_page}.
+     */
+    public Uni<CallResult> callPage(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore) {
+        return call(upstream, input, who, stopBefore, true);
+    }
+
+    private Uni<CallResult> call(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore, boolean page) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
-        return attempt(upstream, input, who, 1, stopBefore).onItem().ifNotNull().transform(a -> {
+        return attempt(upstream, input, who, 1, stopBefore, page).onItem().ifNotNull().transform(a -> {
             long durationMs = (System.nanoTime() - t0) / 1_000_000;
             timer(upstream.type(), a.kind).record(durationMs, java.util.concurrent.TimeUnit.MILLISECONDS);
             return new CallResult(a.kind, a.statusCode, a.attempt, startedAt, durationMs, a.result, a.errorCode,
@@ -69,24 +82,24 @@ public class UpstreamCaller {
     public record Who(UUID tenant, double weight) {
     }
 
-    private Uni<Attempt> attempt(Upstream upstream, JsonNode input, Who who, int n, IntPredicate stopBefore) {
+    private Uni<Attempt> attempt(Upstream upstream, JsonNode input, Who who, int n, IntPredicate stopBefore, boolean page) {
         UpstreamConfig.Upstream cfg = upstream.config();
         return upstream.limits()
-                .run(who.tenant(), who.weight(), () -> stopBefore.test(n), () -> send(upstream, input, n))
+                .run(who.tenant(), who.weight(), () -> stopBefore.test(n), () -> send(upstream, input, n, page))
                 .onItem().ifNotNull().transformToUni(a -> {
                     if (!a.retryable || n >= cfg.maxAttempts()) {
                         return Uni.createFrom().item(a);
                     }
                     Duration wait = a.retryAfter != null ? min(a.retryAfter, cfg.maxRetryAfter()) : backoff(cfg, n);
                     return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
-                            .chain(() -> attempt(upstream, input, who, n + 1, stopBefore));
+                            .chain(() -> attempt(upstream, input, who, n + 1, stopBefore, page));
                 });
     }
 
-    private Uni<Attempt> send(Upstream upstream, JsonNode input, int n) {
+    private Uni<Attempt> send(Upstream upstream, JsonNode input, int n, boolean page) {
         Uni<OutboundClient.Request> prepared;
         try {
-            prepared = upstream.prepare(input);
+            prepared = page ? upstream.preparePage(input) : upstream.prepare(input);
         } catch (RuntimeException e) {
             return Uni.createFrom().item(invalid(n, e));
         }
@@ -96,7 +109,8 @@ public class UpstreamCaller {
                     return upstream.send(request)
                             .map(r -> {
                                 heed(upstream, r);
-                                return classify(upstream, r, n);
+                                Attempt a = classify(upstream, r, n);
+                                return page ? asPage(upstream, input, a) : a;
                             })
                             .onFailure().recoverWithItem(t -> failure(t, n))
                             .invoke(a -> upstream.limits().sample(Duration.ofNanos(System.nanoTime() - t0), a.overload()));
@@ -105,6 +119,19 @@ public class UpstreamCaller {
                 .onFailure(OutboundPolicy.DeniedException.class).recoverWithItem(t -> Attempt.failed(n, null, false, null,
                         "refused_by_policy", "the outbound policy refused the call: url " + t.getMessage()))
                 .onFailure().recoverWithItem(t -> invalid(n, t));
+    }
+
+    /** A successful answer as a page of an export; one that is not a page fails, not worth retrying. */
+    private static Attempt asPage(Upstream upstream, JsonNode input, Attempt a) {
+        if (a.kind != Kind.SUCCEEDED) {
+            return a;
+        }
+        JsonNode page = upstream.readPage(a.result, input);
+        if (page == null) {
+            return Attempt.failed(a.attempt, a.statusCode, false, null, "not_a_page", "the upstream's answer has no array of rows in '"
+                    + upstream.config().rowsField() + "'");
+        }
+        return new Attempt(Kind.SUCCEEDED, a.attempt, a.statusCode, false, null, page, null, null);
     }
 
     private static Attempt invalid(int n, Throwable e) {

@@ -130,7 +130,51 @@ public interface UpstreamConfig {
         /** How much of an HTML answer is scanned for block markers. */
         @WithDefault("65536")
         int blockScanBytes();
+
+        /**
+         * The public sync path this upstream is exported under, e.g. {@code /api/v3/organizations}: then
+         * {@code POST {path}/async/?async_format=} takes the sync endpoint's payload and runs it as an export job that
+         * follows {@code pagination} to the last page. The upstream's {@code url} (no placeholders) is called with
+         * {@code method} and the payload as the JSON body.
+         */
+        Optional<String> path();
+
+        /** How the sync endpoint's answers page; see {@link Pagination}. */
+        @WithDefault("none")
+        Pagination pagination();
+
+        /** The field of an answer holding the page's rows (an answer that is an array is the rows itself). */
+        @WithDefault("results")
+        String rowsField();
+
+        /** next-link: the field holding the next page's URL; cursor: the field holding the next cursor. */
+        @WithDefault("next")
+        String nextField();
+
+        /** cursor: the payload field the cursor is sent in. */
+        @WithDefault("cursor")
+        String cursorParam();
+
+        /** offset: the payload fields the offset and the page size are sent in. */
+        @WithDefault("offset")
+        String offsetParam();
+
+        @WithDefault("limit")
+        String limitParam();
+
+        /** offset: rows asked per page; a shorter page is the last. */
+        @WithDefault("1000")
+        int pageSize();
     }
 
     enum Kind { TEMPLATE, HTTP }
+
+    /**
+     * {@code none}: one answer is the whole result; {@code next-link}: the answer's {@code next-field} is the URL of the
+     * next page (same host as {@code url}), absent or null at the end; {@code cursor}: the answer's
+     * {@code next-field} is a cursor sent back in {@code cursor-param}, absent, null or empty at the end;
+     * {@code offset}: {@code offset-param} and {@code limit-param} are set in the payload, a page shorter than
+     * {@code page-size} is the last.
+     */
+    enum Pagination { NONE, NEXT_LINK, CURSOR, OFFSET }
 }

@@ -24,6 +24,7 @@ import java.util.TreeMap;
 public class UpstreamRegistry {
 
     private final Map<String, Upstream> byType = new TreeMap<>();
+    private final Map<String, Upstream> byExportPath = new TreeMap<>();
 
     public UpstreamRegistry(UpstreamConfig config, Vertx vertx, OutboundPolicy policy, MeterRegistry metrics) {
         UpstreamLimits.Scheduler timers = (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run());
@@ -33,6 +34,22 @@ public class UpstreamRegistry {
             }
             Upstream upstream = new Upstream(type, cfg, vertx, policy, timers);
             byType.put(type, upstream);
+            cfg.path().ifPresent(path -> {
+                String key = exportKey(path);
+                if (!key.startsWith("/") || key.length() < 2 || key.startsWith("/v1/") || key.startsWith("/q/")) {
+                    throw new IllegalArgumentException("batchwire.upstreams." + type + ".path must be a path like "
+                            + "/api/v3/organizations, outside /v1 and /q");
+                }
+                if (cfg.kind() != UpstreamConfig.Kind.TEMPLATE || upstream.hasPlaceholders()) {
+                    throw new IllegalArgumentException("batchwire.upstreams." + type + ".path needs a template upstream "
+                            + "whose url has no placeholders (the payload is the body)");
+                }
+                Upstream other = byExportPath.putIfAbsent(key, upstream);
+                if (other != null) {
+                    throw new IllegalArgumentException("batchwire.upstreams." + type + ".path is also "
+                            + other.type() + "'s");
+                }
+            });
             UpstreamLimits l = upstream.limits();
             Gauge.builder("batchwire.upstream.inflight", l.concurrency(), ConcurrencyLimiter::inUse)
                     .tag("upstream", type).description("upstream requests in flight from this replica").register(metrics);
@@ -57,6 +74,20 @@ public class UpstreamRegistry {
 
     public Optional<Upstream> find(String type) {
         return Optional.ofNullable(byType.get(type));
+    }
+
+    /** The upstream exported under this public sync path ({@code batchwire.upstreams.<type>.path}). */
+    public Optional<Upstream> byExportPath(String path) {
+        return Optional.ofNullable(byExportPath.get(exportKey(path)));
+    }
+
+    /** A sync path as a key: with a leading slash, without trailing ones. */
+    private static String exportKey(String path) {
+        String p = path.startsWith("/") ? path : "/" + path;
+        while (p.length() > 1 && p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p;
     }
 
     public Set<String> types() {

@@ -31,6 +31,8 @@ public final class Cluster implements AutoCloseable {
 
     public static final String API_KEY = "cluster-it-key";
     public static final String ADMIN_KEY = "cluster-it-admin-key";
+    /** In a property value given to {@link #start}: the fake upstream's base URL. */
+    public static final String UPSTREAM = "@UPSTREAM@";
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -79,7 +81,8 @@ public final class Cluster implements AutoCloseable {
         p.put("batchwire.downloads.signing-key", "cluster-it-" + UUID.randomUUID() + UUID.randomUUID());
         p.put("batchwire.secrets.key", "cluster-it-" + UUID.randomUUID() + UUID.randomUUID());
         p.put("quarkus.log.console.json.enabled", "false");
-        p.putAll(more);
+        // a value may name the fake upstream's base URL as @UPSTREAM@
+        more.forEach((k, v) -> p.put(k, v.replace(UPSTREAM, "http://127.0.0.1:" + upstream.port())));
         Path logs = Files.createDirectories(Path.of("target", "cluster"));
         return new Cluster(db, broker, upstream, proxy, p, logs);
     }

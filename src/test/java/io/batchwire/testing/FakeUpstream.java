@@ -104,6 +104,10 @@ public final class FakeUpstream {
     private void handle(HttpServerRequest req) {
         req.body().onSuccess(body -> {
             String path = req.path();
+            if (path.startsWith("/paged/")) {
+                PagedRows.handle(req, body);
+                return;
+            }
             String key = switch (path) {
                 case "/companies" -> req.getParam("domain");
                 case "/people" -> req.getParam("email");

@@ -85,6 +85,24 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
         cfg.put("batchwire.upstreams.weighted.concurrency", "4");
         cfg.put("batchwire.upstreams.shared.url", base + "/shared/{key}");
         cfg.put("batchwire.upstreams.shared.concurrency", "8");
+        // paginated sync endpoints exported under a public path (the Vainu pattern)
+        cfg.put("batchwire.upstreams.organizations.url", base + "/paged/cursor");
+        cfg.put("batchwire.upstreams.organizations.method", "POST");
+        cfg.put("batchwire.upstreams.organizations.path", "/api/v3/organizations");
+        cfg.put("batchwire.upstreams.organizations.pagination", "cursor");
+        cfg.put("batchwire.upstreams.organizations.timeout", "5s");
+        cfg.put("batchwire.upstreams.organizations.concurrency", "4");
+        cfg.put("batchwire.upstreams.offset-orgs.url", base + "/paged/offset");
+        cfg.put("batchwire.upstreams.offset-orgs.method", "POST");
+        cfg.put("batchwire.upstreams.offset-orgs.path", "/api/v3/offset-organizations");
+        cfg.put("batchwire.upstreams.offset-orgs.pagination", "offset");
+        cfg.put("batchwire.upstreams.offset-orgs.page-size", "250");
+        cfg.put("batchwire.upstreams.offset-orgs.timeout", "5s");
+        cfg.put("batchwire.upstreams.link-orgs.url", base + "/paged/link");
+        cfg.put("batchwire.upstreams.link-orgs.method", "POST");
+        cfg.put("batchwire.upstreams.link-orgs.path", "/api/v3/link-organizations");
+        cfg.put("batchwire.upstreams.link-orgs.pagination", "next-link");
+        cfg.put("batchwire.upstreams.link-orgs.timeout", "5s");
         return cfg;
     }
 

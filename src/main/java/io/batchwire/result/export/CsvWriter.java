@@ -37,6 +37,16 @@ final class CsvWriter implements ExportWriter {
     }
 
     @Override
+    public void writeRow(String row) throws IOException {
+        Object[] cells = rows.row(rows.parseRow(row));
+        String[] text = new String[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            text[i] = text(cells[i]);
+        }
+        out.write(text);
+    }
+
+    @Override
     public void flush() throws IOException {
         out.flush();
     }

@@ -12,6 +12,9 @@ interface ExportWriter {
 
     void write(RecordView record) throws IOException;
 
+    /** One row of an export job, as its stored JSON text. */
+    void writeRow(String row) throws IOException;
+
     void flush() throws IOException;
 
     /** Writes what closes the file (the array's end, the workbook's parts). */

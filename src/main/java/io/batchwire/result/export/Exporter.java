@@ -48,11 +48,17 @@ public class Exporter {
 
     /** The file's bytes, one chunk per page; each subscription reads the database anew. */
     public Multi<Buffer> stream(UUID jobId, ExportFormat format) {
-        Uni<ResultColumns> columns = format.tabular()
-                ? store.columns(jobId, config.maxResultColumns())
-                : Uni.createFrom().item(ResultColumns.NONE);
+        return store.isExport(jobId).onItem().transformToMulti(export -> {
+            Uni<ResultColumns> columns = !format.tabular() ? Uni.createFrom().item(ResultColumns.NONE)
+                    : export ? store.rowColumns(jobId, config.maxResultColumns())
+                    : store.columns(jobId, config.maxResultColumns());
+            return stream(jobId, format, columns, export);
+        });
+    }
+
+    private Multi<Buffer> stream(UUID jobId, ExportFormat format, Uni<ResultColumns> columns, boolean export) {
         return columns.onItem().transformToMulti(layout -> Multi.createBy().repeating()
-                        .uni(() -> new Run(jobId, format, layout), Run::next)
+                        .uni(() -> new Run(jobId, format, layout, export), Run::next)
                         .whilst(chunk -> !chunk.last()))
                 .map(Chunk::bytes)
                 .select().where(bytes -> bytes.length() > 0);
@@ -69,16 +75,24 @@ public class Exporter {
         private final ResultColumns layout;
         private final ChunkSink sink = new ChunkSink();
         private ExportWriter writer;
+        private final boolean export;
         private Long after;
         private int limit = Math.min(FIRST_PAGE, config.pageSize());
 
-        Run(UUID jobId, ExportFormat format, ResultColumns layout) {
+        Run(UUID jobId, ExportFormat format, ResultColumns layout, boolean export) {
             this.jobId = jobId;
             this.format = format;
             this.layout = layout;
+            this.export = export;
         }
 
         Uni<Chunk> next() {
+            if (export) {
+                int asked = limit;
+                return store.rows(jobId, after == null ? -1 : after, asked)
+                        .emitOn(Infrastructure.getDefaultWorkerPool())
+                        .map(rows -> writeRows(rows, asked));
+            }
             int asked = limit;
             ResultQuery page = new ResultQuery(jobId, ResultQuery.Order.INDEX, Set.of(), null, asked);
             return results.page(page, after)
@@ -102,6 +116,31 @@ public class Exporter {
                 } else {
                     writer.flush();
                     after = rows.getLast().key();
+                    limit = Math.clamp(config.pageBytes() / Math.max(1, largest), 1, config.pageSize());
+                }
+                return new Chunk(sink.drain(), last);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** A page of an export's rows: as {@link #write}, sized by the largest row of the page before. */
+        private Chunk writeRows(List<ExportStore.Numbered> rows, int asked) {
+            try {
+                if (writer == null) {
+                    writer = open();
+                }
+                int largest = 0;
+                for (ExportStore.Numbered row : rows) {
+                    writer.writeRow(row.body());
+                    largest = Math.max(largest, row.body().length());
+                }
+                boolean last = rows.size() < asked;
+                if (last) {
+                    writer.finish();
+                } else {
+                    writer.flush();
+                    after = rows.getLast().rowNo();
                     limit = Math.clamp(config.pageBytes() / Math.max(1, largest), 1, config.pageSize());
                 }
                 return new Chunk(sink.drain(), last);

@@ -53,6 +53,26 @@ final class Flattener {
         return cells;
     }
 
+    /** One row of an export as cells, laid out by {@code ResultColumns.ofRows}. */
+    Object[] row(JsonNode row) {
+        Object[] cells = new Object[columns.size()];
+        int at = 0;
+        boolean spread = row != null && row.isObject() && !columns.keys().isEmpty();
+        if (columns.resultColumn()) {
+            cells[at++] = spread ? null : scalar(row);
+        }
+        if (spread) {
+            for (String key : columns.keys()) {
+                cells[at++] = scalar(row.get(key));
+            }
+        }
+        return cells;
+    }
+
+    JsonNode parseRow(String raw) {
+        return parse(raw);
+    }
+
     /** A JSON value as a cell: scalars as themselves, objects and arrays as compact JSON text. */
     static Object scalar(JsonNode n) {
         if (n == null || n.isNull() || n.isMissingNode()) {

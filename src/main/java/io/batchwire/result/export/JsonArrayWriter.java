@@ -26,6 +26,11 @@ final class JsonArrayWriter implements ExportWriter {
     }
 
     @Override
+    public void writeRow(String row) throws IOException {
+        out.writeRawValue(row);
+    }
+
+    @Override
     public void flush() throws IOException {
         out.flush();
     }

@@ -28,6 +28,12 @@ final class JsonLinesWriter implements ExportWriter {
     }
 
     @Override
+    public void writeRow(String row) throws IOException {
+        out.writeRawValue(row);
+        out.writeRaw('\n');
+    }
+
+    @Override
     public void flush() throws IOException {
         out.flush();
     }

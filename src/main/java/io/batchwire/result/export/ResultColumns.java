@@ -13,7 +13,7 @@ import java.util.List;
  * The columns are read once, before the first row; a result stored after that with a key no earlier result had
  * (a running job) has that key left out of CSV and XLSX. JSON and JSONL always carry whole results.
  */
-public record ResultColumns(List<String> keys, boolean resultColumn) {
+public record ResultColumns(List<String> keys, boolean resultColumn, boolean rows) {
 
     public static final List<String> FIXED = List.of("index", "custom_id", "status", "status_code", "attempts",
             "started_at", "completed_at", "duration_ms", "error_code", "error_message");
@@ -24,8 +24,27 @@ public record ResultColumns(List<String> keys, boolean resultColumn) {
     /** For formats that do not flatten. */
     static final ResultColumns NONE = new ResultColumns(List.of(), false);
 
+    /** The value column of an export's rows that are not objects. */
+    public static final String VALUE = "value";
+
     public ResultColumns {
         keys = List.copyOf(keys);
+    }
+
+    public ResultColumns(List<String> keys, boolean resultColumn) {
+        this(keys, resultColumn, false);
+    }
+
+    /**
+     * The columns of an export's rows: one per top-level key (those of the first row in its order, then the others
+     * sorted), and a {@code value} column for rows that are not objects; over the limit, every row whole in
+     * {@code value}.
+     */
+    static ResultColumns ofRows(List<String> keys, boolean nonObjectRows, int maxKeys) {
+        if (keys.size() > maxKeys) {
+            return new ResultColumns(List.of(), true, true);
+        }
+        return new ResultColumns(keys, nonObjectRows, true);
     }
 
     /** The layout for the keys found (in any order) and whether any result was not an object. */
@@ -37,6 +56,14 @@ public record ResultColumns(List<String> keys, boolean resultColumn) {
     }
 
     public List<String> header() {
+        if (rows) {
+            List<String> out = new ArrayList<>(size());
+            if (resultColumn) {
+                out.add(VALUE);
+            }
+            out.addAll(keys);
+            return out;
+        }
         List<String> out = new ArrayList<>(size());
         out.addAll(FIXED);
         if (resultColumn) {
@@ -49,6 +76,9 @@ public record ResultColumns(List<String> keys, boolean resultColumn) {
     }
 
     public int size() {
+        if (rows) {
+            return (resultColumn ? 1 : 0) + keys.size();
+        }
         return FIXED.size() + (resultColumn ? 1 : 0) + keys.size();
     }
 }

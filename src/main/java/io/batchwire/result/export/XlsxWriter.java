@@ -73,6 +73,15 @@ final class XlsxWriter implements ExportWriter {
     }
 
     @Override
+    public void writeRow(String json) {
+        Object[] cells = rows.row(rows.parseRow(json));
+        for (int c = 0; c < cells.length; c++) {
+            cell(c, cells[c]);
+        }
+        row++;
+    }
+
+    @Override
     public void flush() throws IOException {
         sheet.flush();
     }

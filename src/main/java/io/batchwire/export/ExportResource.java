@@ -1,0 +1,103 @@
+package io.batchwire.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.batchwire.api.PublicUrl;
+import io.batchwire.api.Ids;
+import io.batchwire.api.ProblemException;
+import io.batchwire.job.ExportFormat;
+import io.batchwire.job.JobService;
+import io.batchwire.tenant.CurrentTenant;
+import io.batchwire.upstream.Upstream;
+import io.batchwire.upstream.UpstreamRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The export dialect (the Vainu pattern): {@code POST {sync path}/async/?async_format=json|jsonl|csv|xlsx} with exactly
+ * the sync endpoint's payload (plus an optional {@code result_url}) starts an export job of the upstream configured
+ * under that path; the answer and every poll of its {@code link} are the same {@link ExportStatus} body. A thin
+ * mapping onto the one engine: the job is an ordinary job of kind {@code export}, also under {@code /v1/jobs}.
+ */
+@Path("/")
+@Tag(name = "Exports")
+@Produces(MediaType.APPLICATION_JSON)
+public class ExportResource {
+
+    /** Where export jobs are polled: {@code /v1/async_result/{id}/}. */
+    public static final String RESULT_PATH = "/v1/async_result/";
+
+    private final JobService jobs;
+    private final UpstreamRegistry upstreams;
+    private final CurrentTenant tenant;
+    private final PublicUrl publicUrl;
+
+    public ExportResource(JobService jobs, UpstreamRegistry upstreams, CurrentTenant tenant,
+                          PublicUrl publicUrl) {
+        this.jobs = jobs;
+        this.upstreams = upstreams;
+        this.publicUrl = publicUrl;
+        this.tenant = tenant;
+    }
+
+    @POST
+    @Path("{path: .+}/async{slash: /?}")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Start an export", description = "Takes exactly the sync endpoint's payload; answers 202 with "
+            + "the job status body to poll at its link. async_format: json (default), jsonl, csv or xlsx.")
+    public Uni<Response> submit(@PathParam("path") String path, @QueryParam("async_format") String format,
+                                JsonNode payload) {
+        Upstream upstream = upstreams.byExportPath("/" + path).orElseThrow(() -> new ProblemException(404, "not-found",
+                "Not found", "no export is configured under /" + path, null, null, null, Map.of()));
+        ExportFormat chosen = format == null || format.isEmpty() ? ExportFormat.JSON : asyncFormat(format);
+        URI base = base();
+        return jobs.submitExport(tenant.id(), upstream, payload, chosen).map(submitted -> {
+            ExportStatus body = ExportStatus.of(submitted.status(), tenant.get().name(), base);
+            Response.ResponseBuilder r = Response.accepted(body).location(URI.create(body.link()));
+            submitted.headers().forEach(r::header);
+            return r.build();
+        });
+    }
+
+    @GET
+    @Path("v1/async_result/{id}{slash: /?}")
+    @Operation(summary = "Poll an export", description = "The same body as the submit's answer; download_link once completed.")
+    public Uni<ExportStatus> poll(@PathParam("id") String id) {
+        UUID jobId = Ids.parse(id, "job");
+        URI base = base();
+        return jobs.find(tenant.id(), jobId)
+                .invoke(job -> {
+                    if (!job.isExport()) {
+                        throw ProblemException.notFound("export " + id);
+                    }
+                })
+                .chain(job -> jobs.status(tenant.id(), jobId))
+                .map(status -> ExportStatus.of(status, tenant.get().name(), base));
+    }
+
+    private static ExportFormat asyncFormat(String raw) {
+        try {
+            return ExportFormat.parse(raw);
+        } catch (ProblemException e) {
+            throw ProblemException.validation("async_format", "'async_format' must be one of json, jsonl, csv, xlsx");
+        }
+    }
+
+    /** The links' base (batchwire.http.public-url, else the request's forwarded or Host headers), as a directory. */
+    private URI base() {
+        return URI.create(publicUrl.base() + "/");
+    }
+}

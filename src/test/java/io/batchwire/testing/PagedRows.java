@@ -1,0 +1,77 @@
+package io.batchwire.testing;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A paginated sync endpoint, as the Vainu pattern's upstream: {@code POST /paged/cursor} or {@code /paged/offset} with
+ * a payload {@code {"rows": N, "page_size": P}} answers {@code {"results": [...], "next": cursor}} (the cursor is the
+ * next row number as text, null at the end), or for {@code /offset} reads {@code offset} and {@code limit} from the
+ * payload, or for {@code /link} answers the next page's absolute URL ({@code ?from=}) in {@code next}. Row {@code i} is {@code {"id": i, "name": "org-i", "country": "FI"}}: the rows are numbered, so a test
+ * can check that every row came exactly once, in order. A payload with {@code "bad": true} is answered 400 with a
+ * problem body, as a sync endpoint refuses a query it does not understand.
+ */
+public final class PagedRows {
+
+    private static final AtomicLong PAGES = new AtomicLong();
+
+    private PagedRows() {
+    }
+
+    /** Pages answered so far, by this JVM. */
+    public static long pages() {
+        return PAGES.get();
+    }
+
+    /** The row {@code i} as the endpoint writes it. */
+    public static String row(long i) {
+        return "{\"id\":" + i + ",\"name\":\"org-" + i + "\",\"country\":\"FI\"}";
+    }
+
+    public static void handle(HttpServerRequest req, Buffer body) {
+        JsonObject payload = body.length() == 0 ? new JsonObject() : new JsonObject(body);
+        if (payload.getBoolean("bad", false)) {
+            req.response().setStatusCode(400).putHeader("Content-Type", "application/problem+json")
+                    .end("{\"title\":\"Bad query\",\"detail\":\"unknown field 'bad' in the query\"}");
+            return;
+        }
+        long total = payload.getLong("rows", 10L);
+        boolean offset = req.path().endsWith("/offset");
+        boolean link = req.path().endsWith("/link");
+        long from;
+        int size;
+        if (link) {
+            from = req.getParam("from") == null ? 0 : Long.parseLong(req.getParam("from"));
+            size = payload.getInteger("page_size", 1000);
+        } else if (offset) {
+            from = payload.getLong("offset", 0L);
+            size = payload.getInteger("limit", 100);
+        } else {
+            String cursor = payload.getString("cursor");
+            from = cursor == null ? 0 : Long.parseLong(cursor);
+            size = payload.getInteger("page_size", 1000);
+        }
+        long to = Math.min(total, from + size);
+        PAGES.incrementAndGet();
+        StringBuilder out = new StringBuilder(64 + (int) (to - from) * 48).append("{\"results\":[");
+        for (long i = from; i < to; i++) {
+            if (i > from) {
+                out.append(',');
+            }
+            out.append(row(i));
+        }
+        String next = to >= total ? "null"
+                : link ? "\"http://" + req.getHeader("Host") + req.path() + "?from=" + to + "\"" : "\"" + to + "\"";
+        out.append("],\"next\":").append(next).append('}');
+        long delay = payload.getLong("delay_ms", 0L);
+        Runnable answer = () -> req.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(out.toString());
+        if (delay > 0) {
+            io.vertx.core.Vertx.currentContext().owner().setTimer(delay, t -> answer.run());
+        } else {
+            answer.run();
+        }
+    }
+}
