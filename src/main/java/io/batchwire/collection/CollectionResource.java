@@ -18,6 +18,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -42,6 +45,7 @@ public class CollectionResource {
     @Operation(summary = "Save a collection of http requests",
             description = "Each request is an http record {url, method, headers, body}, optionally with a custom_id. "
                     + "With Idempotency-Key a retry answers the original collection (Idempotent-Replayed: true).")
+    @APIResponse(responseCode = "201", description = "Saved; Location is the collection", content = @Content(mediaType = "application/json", schema = @Schema(implementation = CollectionView.class)))
     public Uni<Response> create(CreateCollectionRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         return collections.create(tenant.id(), request, idempotencyKey).map(created -> {
             Response.ResponseBuilder r = Response.created(URI.create(created.collection().link())).entity(created.collection());
@@ -73,6 +77,7 @@ public class CollectionResource {
     @Operation(summary = "Delete a collection",
             description = "Its runs are jobs: they stay readable at /v1/jobs/{run_id} until their retention, and runs "
                     + "in progress finish. Everything under /v1/collections/{cid} then answers 404.")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("cid") String cid) {
         return collections.delete(tenant.id(), Ids.parse(cid, "collection")).map(v -> Response.noContent().build());
     }

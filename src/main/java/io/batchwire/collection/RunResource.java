@@ -23,6 +23,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -54,6 +55,7 @@ public class RunResource {
                     + "retry with the same Idempotency-Key or find the live run with GET ?status_filter=in_progress.")
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = StartRunRequest.class)))
+    @APIResponse(responseCode = "202", description = "Started; Location is the run", content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
     public Uni<Response> start(@PathParam("cid") String cid, String body,
                                @HeaderParam("Idempotency-Key") String idempotencyKey) throws JsonProcessingException {
         // read here rather than by JAX-RS, so that a POST with no body needs no Content-Type either

@@ -1,5 +1,7 @@
 package io.batchwire.job;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
@@ -34,6 +36,7 @@ public record JobStatus(
         String resultUrl,
         Push resultPush,
         UUID collectionId,
+        @Schema(implementation = ObjectNode.class, description = "The metadata object given on submit")
         @JsonRawValue String metadata) {
 
     /** Where pushing the result file to {@code result_url} stands. */

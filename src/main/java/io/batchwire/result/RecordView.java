@@ -1,5 +1,7 @@
 package io.batchwire.result;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.annotation.JsonView;
@@ -23,7 +25,9 @@ public record RecordView(
         OffsetDateTime startedAt,
         OffsetDateTime completedAt,
         Long durationMs,
+        @Schema(implementation = JsonNode.class, description = "The upstream's answer (stored JSON)")
         @JsonView(WithBody.class) @JsonRawValue String result,
+        @Schema(implementation = JsonNode.class, description = "Why the record did not succeed (stored JSON)")
         @JsonRawValue String error,
         @JsonInclude(JsonInclude.Include.NON_NULL) String resultLink) {
 

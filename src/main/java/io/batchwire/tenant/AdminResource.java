@@ -1,5 +1,7 @@
 package io.batchwire.tenant;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.batchwire.api.Ids;
@@ -19,6 +21,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -80,6 +84,7 @@ public class AdminResource {
     @POST
     @Path("/tenants")
     @Operation(summary = "Create a tenant and its first API key (shown only here)")
+    @APIResponse(responseCode = "201", description = "Created; api_key is shown only here", content = @Content(mediaType = "application/json", schema = @Schema(implementation = TenantView.class)))
     public Uni<Response> create(NewTenant body) {
         return service.create(body == null ? null : body.name(), body == null ? null : body.plan())
                 .map(c -> Response.created(URI.create("/admin/v1/tenants/" + c.tenant().id))
@@ -108,6 +113,7 @@ public class AdminResource {
     @POST
     @Path("/tenants/{id}/keys")
     @Operation(summary = "Add an API key (for rotation: add, switch clients over, revoke the old one)")
+    @APIResponse(responseCode = "201", description = "The new key; shown only here", content = @Content(mediaType = "application/json", schema = @Schema(implementation = KeyView.class)))
     public Uni<Response> addKey(@PathParam("id") String id) {
         return service.addKey(Ids.parse(id, "tenant"))
                 .map(key -> Response.status(201).entity(new KeyView(key, ApiKey.prefixOf(key))).build());
@@ -116,6 +122,7 @@ public class AdminResource {
     @DELETE
     @Path("/tenants/{id}/keys/{prefix}")
     @Operation(summary = "Revoke an API key by its prefix")
+    @APIResponse(responseCode = "204", description = "Revoked")
     public Uni<Response> revokeKey(@PathParam("id") String id, @PathParam("prefix") String prefix) {
         return service.revokeKey(Ids.parse(id, "tenant"), prefix).map(v -> Response.noContent().build());
     }
@@ -137,7 +144,7 @@ public class AdminResource {
     }
 
     /** One entry of the audit trail. */
-    public record AuditView(long id, OffsetDateTime at, String action, String target, @JsonRawValue String detail) {
+    public record AuditView(long id, OffsetDateTime at, String action, String target, @Schema(implementation = ObjectNode.class) @JsonRawValue String detail) {
         static AuditView of(AuditEntry e) {
             return new AuditView(e.id, e.at, e.action, e.target, e.detail);
         }
