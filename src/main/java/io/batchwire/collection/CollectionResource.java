@@ -42,7 +42,7 @@ public class CollectionResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Save a collection of http requests",
+    @Operation(operationId = "createCollection", summary = "Save a collection of http requests",
             description = "Each request is an http record {url, method, headers, body}, optionally with a custom_id. "
                     + "With Idempotency-Key a retry answers the original collection (Idempotent-Replayed: true).")
     @APIResponse(responseCode = "201", description = "Saved; Location is the collection", content = @Content(mediaType = "application/json", schema = @Schema(implementation = CollectionView.class)))
@@ -58,13 +58,13 @@ public class CollectionResource {
 
     @GET
     @Path("/{cid}")
-    @Operation(summary = "A collection with its requests")
+    @Operation(operationId = "getCollection", summary = "A collection with its requests")
     public Uni<CollectionView> get(@PathParam("cid") String cid) {
         return collections.get(tenant.id(), Ids.parse(cid, "collection"));
     }
 
     @GET
-    @Operation(summary = "The tenant's collections, newest first (without their requests)")
+    @Operation(operationId = "listCollections", summary = "The tenant's collections, newest first (without their requests)")
     public Uni<Page<CollectionView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
         int size = Params.limit(limit, 20, 100);
         NewestFirst.After after = NewestFirst.after(cursor, LIST_QUERY);
@@ -74,7 +74,7 @@ public class CollectionResource {
 
     @DELETE
     @Path("/{cid}")
-    @Operation(summary = "Delete a collection",
+    @Operation(operationId = "deleteCollection", summary = "Delete a collection",
             description = "Its runs are jobs: they stay readable at /v1/jobs/{run_id} until their retention, and runs "
                     + "in progress finish. Everything under /v1/collections/{cid} then answers 404.")
     @APIResponse(responseCode = "204", description = "Deleted")

@@ -43,7 +43,7 @@ public class CreditAdminResource {
     }
 
     @POST
-    @Operation(summary = "Grant credits to a tenant", description = "Adds a grant entry to the tenant's ledger; answers it and the new balance.")
+    @Operation(operationId = "grantCredits", summary = "Grant credits to a tenant", description = "Adds a grant entry to the tenant's ledger; answers it and the new balance.")
     @APIResponse(responseCode = "201", description = "The grant entry and the new balance", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Granted.class)))
     public Uni<Response> grant(@PathParam("id") String id, Grant body) {
         UUID tenantId = Ids.parse(id, "tenant");
@@ -59,7 +59,7 @@ public class CreditAdminResource {
     }
 
     @GET
-    @Operation(summary = "A tenant's balance and ledger, newest first")
+    @Operation(operationId = "getTenantCredits", summary = "A tenant's balance and ledger, newest first")
     public Uni<CreditStatement> get(@PathParam("id") String id, @QueryParam("cursor") String cursor,
                                     @QueryParam("limit") String limit) {
         return CreditResource.statement(ledger, Ids.parse(id, "tenant"), cursor, limit);

@@ -120,9 +120,10 @@ class OpenApiWireTest {
     }
 
     @Test
-    void everyJsonAnswerOfEveryOperationHasAnExampleThatConformsToItsSchema() {
+    void everyOperationHasAUniqueIdAnErrorAnswerAndAnExampleConformingToItsSchemaForEveryJsonAnswer() {
         List<String> missing = new ArrayList<>();
         List<String> wrong = new ArrayList<>();
+        java.util.Set<String> operationIds = new java.util.HashSet<>();
         check.doc().path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
             String name = op.getKey().toUpperCase() + " " + path.getKey();
             boolean anError = false;
@@ -144,6 +145,10 @@ class OpenApiWireTest {
             }
             if (!anError) {
                 missing.add(name + ": no error answer declared");
+            }
+            String operationId = op.getValue().path("operationId").asText("");
+            if (operationId.isEmpty() || !operationIds.add(operationId)) {
+                missing.add(name + ": operationId missing or not unique (" + operationId + ")");
             }
         }));
         assertThat(missing).as("answers without an example").isEmpty();
