@@ -26,7 +26,7 @@ public class ReplicaResource {
     }
 
     @GET
-    @Operation(summary = "The replicas whose lease holds; self marks the one that answered")
+    @Operation(operationId = "listReplicas", summary = "The replicas whose lease holds; self marks the one that answered")
     public Uni<Replicas> list() {
         return replica.live().map(Replicas::new);
     }

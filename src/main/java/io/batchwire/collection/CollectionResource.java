@@ -18,6 +18,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -39,9 +42,10 @@ public class CollectionResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Save a collection of http requests",
+    @Operation(operationId = "createCollection", summary = "Save a collection of http requests",
             description = "Each request is an http record {url, method, headers, body}, optionally with a custom_id. "
                     + "With Idempotency-Key a retry answers the original collection (Idempotent-Replayed: true).")
+    @APIResponse(responseCode = "201", description = "Saved; Location is the collection", content = @Content(mediaType = "application/json", schema = @Schema(implementation = CollectionView.class)))
     public Uni<Response> create(CreateCollectionRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         return collections.create(tenant.id(), request, idempotencyKey).map(created -> {
             Response.ResponseBuilder r = Response.created(URI.create(created.collection().link())).entity(created.collection());
@@ -54,13 +58,13 @@ public class CollectionResource {
 
     @GET
     @Path("/{cid}")
-    @Operation(summary = "A collection with its requests")
+    @Operation(operationId = "getCollection", summary = "A collection with its requests")
     public Uni<CollectionView> get(@PathParam("cid") String cid) {
         return collections.get(tenant.id(), Ids.parse(cid, "collection"));
     }
 
     @GET
-    @Operation(summary = "The tenant's collections, newest first (without their requests)")
+    @Operation(operationId = "listCollections", summary = "The tenant's collections, newest first (without their requests)")
     public Uni<Page<CollectionView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
         int size = Params.limit(limit, 20, 100);
         NewestFirst.After after = NewestFirst.after(cursor, LIST_QUERY);
@@ -70,9 +74,10 @@ public class CollectionResource {
 
     @DELETE
     @Path("/{cid}")
-    @Operation(summary = "Delete a collection",
+    @Operation(operationId = "deleteCollection", summary = "Delete a collection",
             description = "Its runs are jobs: they stay readable at /v1/jobs/{run_id} until their retention, and runs "
                     + "in progress finish. Everything under /v1/collections/{cid} then answers 404.")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("cid") String cid) {
         return collections.delete(tenant.id(), Ids.parse(cid, "collection")).map(v -> Response.noContent().build());
     }

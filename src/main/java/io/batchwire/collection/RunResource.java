@@ -23,6 +23,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -48,12 +49,13 @@ public class RunResource {
     }
 
     @POST
-    @Operation(summary = "Start a run",
+    @Operation(operationId = "startRun", summary = "Start a run",
             description = "Without a body the run holds every request; with {\"only_failed_from\": run_id} only those that "
                     + "did not succeed in that finished run. Answers 202 at once; poll the Location. If the answer is lost, "
                     + "retry with the same Idempotency-Key or find the live run with GET ?status_filter=in_progress.")
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = StartRunRequest.class)))
+    @APIResponse(responseCode = "202", description = "Started; Location is the run", content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
     public Uni<Response> start(@PathParam("cid") String cid, String body,
                                @HeaderParam("Idempotency-Key") String idempotencyKey) throws JsonProcessingException {
         // read here rather than by JAX-RS, so that a POST with no body needs no Content-Type either
@@ -69,7 +71,7 @@ public class RunResource {
     }
 
     @GET
-    @Operation(summary = "The collection's runs, newest first",
+    @Operation(operationId = "listRuns", summary = "The collection's runs, newest first",
             description = "status_filter: comma-separated in_progress, completed, failed, cancelled")
     public Uni<Page<RunView>> list(@PathParam("cid") String cid, @QueryParam("status_filter") String statusFilter,
                                    @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
@@ -84,14 +86,14 @@ public class RunResource {
 
     @GET
     @Path("/{runId}")
-    @Operation(summary = "A run's status and counters")
+    @Operation(operationId = "getRun", summary = "A run's status and counters")
     public Uni<RunView> get(@PathParam("cid") String cid, @PathParam("runId") String runId) {
         return runs.get(tenant.id(), Ids.parse(cid, "collection"), Ids.parse(runId, "run"));
     }
 
     @GET
     @Path("/{runId}/jobs")
-    @Operation(summary = "The run's requests and their outcomes, cursor-paged; readable while the run goes",
+    @Operation(operationId = "listRunRequests", summary = "The run's requests and their outcomes, cursor-paged; readable while the run goes",
             description = "order_by=index (default) or completed_at (the order outcomes were stored: following cursor_next "
                     + "never skips or repeats a request while the run progresses); status_filter: comma-separated pending, "
                     + "completed, failed, timeout, cancelled; since_completed_at: only outcomes stored at or after it.")
@@ -115,7 +117,7 @@ public class RunResource {
 
     @GET
     @Path("/{runId}/jobs/{key}/result")
-    @Operation(summary = "One request of the run with its full response body",
+    @Operation(operationId = "getRunRequestResult", summary = "One request of the run with its full response body",
             description = "key: the request's index in the collection, or its custom_id. 410 once the run's bodies are "
                     + "past their retention.")
     public Uni<RecordView> result(@PathParam("cid") String cid, @PathParam("runId") String runId,

@@ -13,6 +13,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.UUID;
@@ -40,7 +43,8 @@ public class CreditAdminResource {
     }
 
     @POST
-    @Operation(summary = "Grant credits to a tenant", description = "Adds a grant entry to the tenant's ledger; answers it and the new balance.")
+    @Operation(operationId = "grantCredits", summary = "Grant credits to a tenant", description = "Adds a grant entry to the tenant's ledger; answers it and the new balance.")
+    @APIResponse(responseCode = "201", description = "The grant entry and the new balance", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Granted.class)))
     public Uni<Response> grant(@PathParam("id") String id, Grant body) {
         UUID tenantId = Ids.parse(id, "tenant");
         if (body == null || body.amount() == null || body.amount() < 1 || body.amount() > MAX_GRANT) {
@@ -55,7 +59,7 @@ public class CreditAdminResource {
     }
 
     @GET
-    @Operation(summary = "A tenant's balance and ledger, newest first")
+    @Operation(operationId = "getTenantCredits", summary = "A tenant's balance and ledger, newest first")
     public Uni<CreditStatement> get(@PathParam("id") String id, @QueryParam("cursor") String cursor,
                                     @QueryParam("limit") String limit) {
         return CreditResource.statement(ledger, Ids.parse(id, "tenant"), cursor, limit);

@@ -32,7 +32,7 @@ public class CreditResource {
     }
 
     @GET
-    @Operation(summary = "The credit balance and the ledger, newest first",
+    @Operation(operationId = "getCredits", summary = "The credit balance and the ledger, newest first",
             description = "The balance is the sum of every entry: grants, charges (records x price, at submit) and refunds "
                     + "(records that did not run, when the job ends). On an unmetered plan submits are never charged.")
     public Uni<CreditStatement> get(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {

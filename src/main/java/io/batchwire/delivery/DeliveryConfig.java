@@ -33,6 +33,17 @@ public interface DeliveryConfig {
     @WithDefault("10m")
     Duration lease();
 
+    /**
+     * How the job-end CloudEvent is written to the events topic: {@code structured} (the whole event as
+     * application/cloudevents+json in the value) or {@code binary} (ce_* headers, the job status as the value).
+     */
+    @WithDefault("structured")
+    EventMode eventMode();
+
+    enum EventMode {
+        STRUCTURED, BINARY
+    }
+
     /** How long the previous webhook secret keeps signing after a rotation. */
     @WithDefault("24h")
     Duration secretOverlap();

@@ -13,6 +13,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
@@ -37,7 +40,7 @@ public class DeliveryResource {
     }
 
     @GET
-    @Operation(summary = "A job's webhook, event and result-push deliveries, with every attempt")
+    @Operation(operationId = "listDeliveries", summary = "A job's webhook, event and result-push deliveries, with every attempt")
     public Uni<DeliveryList> list(@PathParam("id") String id) {
         UUID jobId = Ids.parse(id, "job");
         return jobs.find(tenant.id(), jobId).chain(job -> deliveries.list(jobId)).map(DeliveryList::new);
@@ -45,7 +48,8 @@ public class DeliveryResource {
 
     @POST
     @Path("/{delivery_id}/redeliver")
-    @Operation(summary = "Send a webhook or result push once more (same message id and body)")
+    @Operation(operationId = "redeliver", summary = "Send a webhook or result push once more (same message id and body)")
+    @APIResponse(responseCode = "202", description = "Scheduled once more")
     public Uni<Response> redeliver(@PathParam("id") String id, @PathParam("delivery_id") String deliveryId) {
         UUID jobId = Ids.parse(id, "job");
         UUID delivery = Ids.parse(deliveryId, "delivery");

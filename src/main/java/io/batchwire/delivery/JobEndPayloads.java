@@ -36,6 +36,17 @@ public class JobEndPayloads {
         });
     }
 
+    /** The job's status body as JSON, the CloudEvent's {@code data}. */
+    public Uni<byte[]> statusJson(UUID jobId) {
+        return jobs.statusById(jobId).map(status -> {
+            try {
+                return json.writeValueAsBytes(status);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("job status not writable as JSON", e);
+            }
+        });
+    }
+
     public ObjectNode envelope() {
         return json.createObjectNode();
     }

@@ -29,7 +29,7 @@ public class SecretsAdminResource {
     }
 
     @POST
-    @Operation(summary = "Seal every webhook secret under the current BATCHWIRE_SECRETS_KEY (after a rotation)")
+    @Operation(operationId = "resealSecrets", summary = "Seal every webhook secret under the current BATCHWIRE_SECRETS_KEY (after a rotation)")
     public Uni<Resealed> reseal() {
         return secrets.resealAll()
                 .call(n -> audit.record("secrets.reseal", null, Map.of("tenants", n)))

@@ -24,14 +24,14 @@ public class WebhookSecretResource {
     }
 
     @GET
-    @Operation(summary = "The tenant's webhook signing secret (whsec_...), and the previous one during a rotation")
+    @Operation(operationId = "getWebhookSecret", summary = "The tenant's webhook signing secret (whsec_...), and the previous one during a rotation")
     public Uni<WebhookSecrets.Secrets> secret() {
         return secrets.get(tenant.id());
     }
 
     @POST
     @Path("/rotate")
-    @Operation(summary = "Rotate the webhook secret; both are signed with until the previous one expires")
+    @Operation(operationId = "rotateWebhookSecret", summary = "Rotate the webhook secret; both are signed with until the previous one expires")
     public Uni<WebhookSecrets.Secrets> rotate() {
         return secrets.rotate(tenant.id());
     }

@@ -2,6 +2,8 @@ package io.batchwire.job;
 
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.batchwire.api.AbsoluteLink;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
@@ -38,6 +40,7 @@ public record JobStatus(
         String resultUrl,
         Push resultPush,
         UUID collectionId,
+        @Schema(implementation = ObjectNode.class, description = "The metadata object given on submit")
         @JsonRawValue String metadata) {
 
     /** Where pushing the result file to {@code result_url} stands. */

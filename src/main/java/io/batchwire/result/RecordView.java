@@ -2,6 +2,8 @@ package io.batchwire.result;
 
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.batchwire.api.AbsoluteLink;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.annotation.JsonView;
@@ -25,7 +27,9 @@ public record RecordView(
         OffsetDateTime startedAt,
         OffsetDateTime completedAt,
         Long durationMs,
+        @Schema(implementation = JsonNode.class, description = "The upstream's answer (stored JSON)")
         @JsonView(WithBody.class) @JsonRawValue String result,
+        @Schema(implementation = JsonNode.class, description = "Why the record did not succeed (stored JSON)")
         @JsonRawValue String error,
         @JsonSerialize(using = AbsoluteLink.class) @JsonInclude(JsonInclude.Include.NON_NULL) String resultLink) {
 

@@ -35,7 +35,7 @@ public class ResultResource {
     }
 
     @GET
-    @Operation(summary = "Per-record outcomes, cursor-paged; readable while the job runs")
+    @Operation(operationId = "listResults", summary = "Per-record outcomes, cursor-paged; readable while the job runs")
     public Uni<Page<RecordView>> page(@PathParam("id") String id,
                                         @QueryParam("limit") String limit,
                                         @QueryParam("cursor") String cursor,
@@ -54,7 +54,7 @@ public class ResultResource {
 
     @GET
     @Path("/{key}")
-    @Operation(summary = "One record, by index or custom_id")
+    @Operation(operationId = "getResult", summary = "One record, by index or custom_id")
     public Uni<RecordView> one(@PathParam("id") String id, @PathParam("key") String key) {
         UUID jobId = Ids.parse(id, "job");
         return jobs.find(tenant.id(), jobId)

@@ -1,5 +1,7 @@
 package io.batchwire.tenant;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.batchwire.api.Ids;
@@ -19,6 +21,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -79,7 +83,8 @@ public class AdminResource {
 
     @POST
     @Path("/tenants")
-    @Operation(summary = "Create a tenant and its first API key (shown only here)")
+    @Operation(operationId = "createTenant", summary = "Create a tenant and its first API key (shown only here)")
+    @APIResponse(responseCode = "201", description = "Created; api_key is shown only here", content = @Content(mediaType = "application/json", schema = @Schema(implementation = TenantView.class)))
     public Uni<Response> create(NewTenant body) {
         return service.create(body == null ? null : body.name(), body == null ? null : body.plan())
                 .map(c -> Response.created(URI.create("/admin/v1/tenants/" + c.tenant().id))
@@ -88,26 +93,29 @@ public class AdminResource {
 
     @GET
     @Path("/tenants")
+    @Operation(operationId = "listTenants")
     public Uni<List<TenantView>> list() {
         return service.list().map(ts -> ts.stream().map(t -> TenantView.of(t, null)).toList());
     }
 
     @GET
     @Path("/tenants/{id}")
+    @Operation(operationId = "getTenant")
     public Uni<TenantView> get(@PathParam("id") String id) {
         return service.get(Ids.parse(id, "tenant")).map(t -> TenantView.of(t, null));
     }
 
     @PATCH
     @Path("/tenants/{id}")
-    @Operation(summary = "Move a tenant to another plan")
+    @Operation(operationId = "changeTenantPlan", summary = "Move a tenant to another plan")
     public Uni<TenantView> changePlan(@PathParam("id") String id, PlanChange body) {
         return service.changePlan(Ids.parse(id, "tenant"), body == null ? null : body.plan()).map(t -> TenantView.of(t, null));
     }
 
     @POST
     @Path("/tenants/{id}/keys")
-    @Operation(summary = "Add an API key (for rotation: add, switch clients over, revoke the old one)")
+    @Operation(operationId = "addApiKey", summary = "Add an API key (for rotation: add, switch clients over, revoke the old one)")
+    @APIResponse(responseCode = "201", description = "The new key; shown only here", content = @Content(mediaType = "application/json", schema = @Schema(implementation = KeyView.class)))
     public Uni<Response> addKey(@PathParam("id") String id) {
         return service.addKey(Ids.parse(id, "tenant"))
                 .map(key -> Response.status(201).entity(new KeyView(key, ApiKey.prefixOf(key))).build());
@@ -115,20 +123,22 @@ public class AdminResource {
 
     @DELETE
     @Path("/tenants/{id}/keys/{prefix}")
-    @Operation(summary = "Revoke an API key by its prefix")
+    @Operation(operationId = "revokeApiKey", summary = "Revoke an API key by its prefix")
+    @APIResponse(responseCode = "204", description = "Revoked")
     public Uni<Response> revokeKey(@PathParam("id") String id, @PathParam("prefix") String prefix) {
         return service.revokeKey(Ids.parse(id, "tenant"), prefix).map(v -> Response.noContent().build());
     }
 
     @GET
     @Path("/plans")
+    @Operation(operationId = "listPlans")
     public Uni<List<PlanView>> plans() {
         return service.plans().map(ps -> ps.stream().map(PlanView::of).toList());
     }
 
     @PUT
     @Path("/plans/{name}")
-    @Operation(summary = "Create or change a plan")
+    @Operation(operationId = "putPlan", summary = "Create or change a plan")
     public Uni<PlanView> putPlan(@PathParam("name") String name, PlanView body) {
         if (body == null) {
             throw io.batchwire.api.ProblemException.validation(null, "a plan body is required");
@@ -137,7 +147,7 @@ public class AdminResource {
     }
 
     /** One entry of the audit trail. */
-    public record AuditView(long id, OffsetDateTime at, String action, String target, @JsonRawValue String detail) {
+    public record AuditView(long id, OffsetDateTime at, String action, String target, @Schema(implementation = ObjectNode.class) @JsonRawValue String detail) {
         static AuditView of(AuditEntry e) {
             return new AuditView(e.id, e.at, e.action, e.target, e.detail);
         }
@@ -148,7 +158,7 @@ public class AdminResource {
 
     @GET
     @Path("/audit")
-    @Operation(summary = "What the admin API changed, newest first (cursor = the last id seen)")
+    @Operation(operationId = "listAudit", summary = "What the admin API changed, newest first (cursor = the last id seen)")
     public Uni<AuditPage> audit(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
         int size = Params.limit(limit, 50, 500);
         Long before;

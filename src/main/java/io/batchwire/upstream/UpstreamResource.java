@@ -50,7 +50,7 @@ public class UpstreamResource {
     }
 
     @GET
-    @Operation(summary = "Every upstream's cluster-wide limits, slices and health")
+    @Operation(operationId = "listUpstreams", summary = "Every upstream's cluster-wide limits, slices and health")
     public Uni<Upstreams> list() {
         return Multi.createFrom().iterable(upstreams.all())
                 .onItem().transformToUniAndConcatenate(u -> cluster.slices(u.type()).map(slices -> view(u, slices)))

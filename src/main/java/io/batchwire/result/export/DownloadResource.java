@@ -34,7 +34,7 @@ public class DownloadResource {
     }
 
     @GET
-    @Operation(summary = "Download a job's results as one file",
+    @Operation(operationId = "downloadResults", summary = "Download a job's results as one file",
             description = "json (an array of result objects), jsonl (one per line), csv or xlsx (results flattened into"
                     + " result.<key> columns). Works while the job runs: it holds the outcomes stored so far.")
     public RestMulti<Buffer> download(@PathParam("id") String id,

@@ -23,7 +23,7 @@ public class SignedDownloadResource {
     }
 
     @GET
-    @Operation(summary = "Download through a signed link (no API key)",
+    @Operation(operationId = "downloadSigned", summary = "Download through a signed link (no API key)",
             description = "The download_link of a job's status. 403 when the link was altered, 410 once it expired.")
     public RestMulti<Buffer> download(@PathParam("token") String token) {
         return Download.respond(downloads.byLink(token));
