@@ -1,6 +1,5 @@
 package io.batchwire.dialect.apione;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchwire.api.ProblemException;
 import io.batchwire.api.PublicUrl;
 import io.batchwire.dialect.Dialects;
+import io.batchwire.dialect.StoredJson;
 import io.batchwire.job.Job;
 import io.batchwire.job.JobQueue;
 import io.batchwire.job.JobService;
@@ -144,9 +144,9 @@ public class ApiOneService {
                 .put("progress", s.progress());
         counts(body, s);
         body.put("estimated_completion_seconds", eta)
-                .put("created_at", text(s.createdAt()))
-                .put("started_at", text(s.startedAt()))
-                .put("completed_at", text(s.finishedAt()))
+                .put("created_at", StoredJson.text(s.createdAt()))
+                .put("started_at", StoredJson.text(s.startedAt()))
+                .put("completed_at", StoredJson.text(s.finishedAt()))
                 .put("error", s.error())
                 .put("results_url", urls.absolute(resultsPath(s.id())));
         return body;
@@ -208,18 +208,7 @@ public class ApiOneService {
     }
 
     private JsonNode parse(String text) {
-        if (text == null) {
-            return json.nullNode();
-        }
-        try {
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored JSON is not JSON", e);
-        }
-    }
-
-    private static String text(Object o) {
-        return o == null ? null : o.toString();
+        return StoredJson.parse(json, text);
     }
 
     static String statusPath(UUID id) {

@@ -1,11 +1,11 @@
 package io.batchwire.dialect.tasks;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchwire.api.ProblemException;
 import io.batchwire.dialect.Dialects;
+import io.batchwire.dialect.StoredJson;
 import io.batchwire.job.JobService;
 import io.batchwire.job.JobState;
 import io.batchwire.job.JobStatus;
@@ -80,9 +80,9 @@ public class TaskService {
                     .put("taskId", s.id().toString())
                     .put("type", s.type())
                     .put("status", status(s.state(), record))
-                    .put("createdAt", text(s.createdAt()))
-                    .put("startedAt", text(s.startedAt()))
-                    .put("completedAt", text(s.finishedAt()));
+                    .put("createdAt", StoredJson.text(s.createdAt()))
+                    .put("startedAt", StoredJson.text(s.startedAt()))
+                    .put("completedAt", StoredJson.text(s.finishedAt()));
             if (record != null && s.state().isFinal()) {
                 body.put("statusCode", record.statusCode());
                 body.put("attempts", record.attempts());
@@ -110,18 +110,7 @@ public class TaskService {
     }
 
     private JsonNode parse(String text) {
-        if (text == null) {
-            return json.nullNode();
-        }
-        try {
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored JSON is not JSON", e);
-        }
-    }
-
-    private static String text(Object o) {
-        return o == null ? null : o.toString();
+        return StoredJson.parse(json, text);
     }
 
     static String path(UUID id) {

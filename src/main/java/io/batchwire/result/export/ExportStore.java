@@ -7,8 +7,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
 /** The one query exports need beyond the results pages: which columns the results flatten into. */
 @ApplicationScoped
@@ -57,8 +59,17 @@ public class ExportStore {
 
     /** The columns an export's rows flatten into. */
     public Uni<ResultColumns> rowColumns(UUID jobId, int maxKeys) {
-        return pool.preparedQuery(ROW_KEYS).execute(Tuple.of(jobId, maxKeys + 1)).map(rows -> {
-            java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
+        return keys(ROW_KEYS, jobId, maxKeys, (keys, nonObject) -> ResultColumns.ofRows(keys, nonObject, maxKeys));
+    }
+
+    /**
+     * The distinct top-level keys {@code query} finds (a null key: a value that is not an object), in its order, up to
+     * one more than {@code maxKeys} (so that the caller can tell there were too many).
+     */
+    private Uni<ResultColumns> keys(String query, UUID jobId, int maxKeys,
+                                    BiFunction<List<String>, Boolean, ResultColumns> columns) {
+        return pool.preparedQuery(query).execute(Tuple.of(jobId, maxKeys + 1)).map(rows -> {
+            LinkedHashSet<String> keys = new LinkedHashSet<>();
             boolean nonObject = false;
             for (Row r : rows) {
                 String k = r.getString("k");
@@ -68,7 +79,7 @@ public class ExportStore {
                     keys.add(k);
                 }
             }
-            return ResultColumns.ofRows(List.copyOf(keys), nonObject, maxKeys);
+            return columns.apply(List.copyOf(keys), nonObject);
         });
     }
 
@@ -88,18 +99,6 @@ public class ExportStore {
     }
 
     public Uni<ResultColumns> columns(UUID jobId, int maxKeys) {
-        return pool.preparedQuery(RESULT_KEYS).execute(Tuple.of(jobId, maxKeys + 1)).map(rows -> {
-            List<String> keys = new ArrayList<>(rows.size());
-            boolean nonObject = false;
-            for (Row r : rows) {
-                String k = r.getString("k");
-                if (k == null) {
-                    nonObject = true;
-                } else {
-                    keys.add(k);
-                }
-            }
-            return ResultColumns.of(keys, nonObject, maxKeys);
-        });
+        return keys(RESULT_KEYS, jobId, maxKeys, (keys, nonObject) -> ResultColumns.of(keys, nonObject, maxKeys));
     }
 }
