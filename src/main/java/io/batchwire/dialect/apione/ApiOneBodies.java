@@ -35,10 +35,10 @@ public final class ApiOneBodies {
     }
 
     @Schema(name = "ApiOneResult", description = "One record's input and enrichment or error")
-    public record Result(int index, String customId, @Schema(implementation = JsonNode.class) Object input,
+    public record Result(int index, String customId, JsonNode input,
                          @Schema(enumeration = {"success", "error", "cancelled", "pending"}) String status,
-                         Integer statusCode, @Schema(implementation = JsonNode.class) Object data,
-                         @Schema(implementation = JsonNode.class) Object error) {
+                         Integer statusCode, JsonNode data,
+                         JsonNode error) {
     }
 
     @Schema(name = "ApiOneLimits", description = "The plan table and the caller's plan")

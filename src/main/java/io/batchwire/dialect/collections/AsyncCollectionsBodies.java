@@ -27,7 +27,7 @@ public final class AsyncCollectionsBodies {
     @Schema(name = "AsyncRunJob", description = "One request of a run; job_id is its index in the collection")
     public record Job(String jobId, int index, String customId, String url, String method, String status,
                       Integer statusCode, int attempts, String startedAt, String completedAt, Long durationMs,
-                      @Schema(implementation = JsonNode.class) Object error, String resultLink) {
+                      JsonNode error, String resultLink) {
     }
 
     @Schema(name = "AsyncRunJobsPage", description = "A run's jobs, cursor-paged")
@@ -37,8 +37,7 @@ public final class AsyncCollectionsBodies {
     @Schema(name = "AsyncRunJobResult", description = "One job of a run with its full response")
     public record JobResult(String jobId, int index, String customId, String url, String method, String status,
                             Integer statusCode, int attempts, String startedAt, String completedAt, Long durationMs,
-                            @Schema(implementation = JsonNode.class) Object error, String resultLink,
-                            @Schema(implementation = JsonNode.class, description = "The upstream's answer (HTML or data)")
-                            Object result) {
+                            JsonNode error, String resultLink,
+                            @Schema(description = "The upstream's answer (HTML or data)") JsonNode result) {
     }
 }

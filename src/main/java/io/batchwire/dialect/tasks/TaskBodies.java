@@ -25,7 +25,7 @@ public final class TaskBodies {
     public record Task(String taskId, String type,
                        @Schema(enumeration = {"pending", "processing", "completed", "failed"}) String status,
                        String createdAt, String startedAt, String completedAt, Integer statusCode, Integer attempts,
-                       @Schema(implementation = JsonNode.class, description = "The upstream's answer") Object result,
-                       @Schema(implementation = JsonNode.class, description = "Why the task failed") Object error) {
+                       @Schema(description = "The upstream's answer") JsonNode result,
+                       @Schema(description = "Why the task failed: the request's error object, or a message when the task could not run") JsonNode error) {
     }
 }
