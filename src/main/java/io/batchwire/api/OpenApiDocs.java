@@ -7,6 +7,9 @@ import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.Components;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.Paths;
+import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.media.MediaType;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
@@ -16,6 +19,8 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +35,7 @@ public class OpenApiDocs implements OASFilter {
 
     static final String EXAMPLES = "openapi/examples.json";
     private static final String SCHEMA_REF = "#/components/schemas/";
+    private static final String SLASH = "{slash}";
 
     private final Map<String, Object> schemaExamples;
     private final Map<String, Object> problemExamples;
@@ -54,6 +60,7 @@ public class OpenApiDocs implements OASFilter {
         if (api.getPaths() == null || api.getPaths().getPathItems() == null) {
             return;
         }
+        canonicalTrailingSlash(api.getPaths());
         api.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, op) -> {
             boolean signedLink = path.startsWith("/v1/downloads/");
             if (signedLink) {
@@ -77,6 +84,37 @@ public class OpenApiDocs implements OASFilter {
                 op.getResponses().getAPIResponses().forEach(this::example);
             }
         }));
+    }
+
+    /**
+     * The export resource matches {@code {slash: /?}}, an optional trailing slash, which OpenAPI cannot express (a path
+     * parameter is required and may not be empty): such a path is documented in its canonical form, with the slash,
+     * as the service writes its links ({@code /v1/async_result/{id}/}). Its {@code {path: .+}} parameter is the sync
+     * endpoint's path, which may hold slashes: it is documented as a path parameter saying so.
+     */
+    private static void canonicalTrailingSlash(Paths paths) {
+        Map<String, PathItem> renamed = new LinkedHashMap<>();
+        for (Map.Entry<String, PathItem> entry : new ArrayList<>(paths.getPathItems().entrySet())) {
+            if (entry.getKey().endsWith(SLASH)) {
+                paths.removePathItem(entry.getKey());
+                renamed.put(entry.getKey().substring(0, entry.getKey().length() - SLASH.length()) + "/", entry.getValue());
+            }
+        }
+        renamed.forEach((path, item) -> {
+            item.getOperations().values().forEach(op -> {
+                if (op.getParameters() == null) {
+                    return;
+                }
+                List<Parameter> kept = new ArrayList<>(op.getParameters());
+                kept.removeIf(p -> "slash".equals(p.getName()));
+                op.setParameters(kept);
+                kept.stream()
+                        .filter(p -> "path".equals(p.getName()) && p.getIn() == Parameter.In.PATH && p.getDescription() == null)
+                        .forEach(p -> p.setDescription("The sync endpoint's path without its leading slash, as configured "
+                                + "for an export upstream, e.g. api/v3/organizations (its slashes are part of the path)"));
+            });
+            paths.addPathItem(path, item);
+        });
     }
 
     private static SecurityRequirement requirement(String scheme) {

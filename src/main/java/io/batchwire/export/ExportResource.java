@@ -3,6 +3,7 @@ package io.batchwire.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.batchwire.api.PublicUrl;
 import io.batchwire.api.Ids;
+import io.batchwire.api.Problem;
 import io.batchwire.api.ProblemException;
 import io.batchwire.job.ExportFormat;
 import io.batchwire.job.JobService;
@@ -20,6 +21,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -56,8 +60,12 @@ public class ExportResource {
     @POST
     @Path("{path: .+}/async{slash: /?}")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Start an export", description = "Takes exactly the sync endpoint's payload; answers 202 with "
+    @Operation(operationId = "submitExport", summary = "Start an export", description = "Takes exactly the sync endpoint's payload; answers 202 with "
             + "the job status body to poll at its link. async_format: json (default), jsonl, csv or xlsx.")
+    @APIResponse(responseCode = "202", description = "Accepted (or queued); Location is the export to poll", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ExportStatus.class)))
+    @APIResponse(responseCode = "402", description = "A metered plan's credits do not cover the export", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "A body over the size limit", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "Over the queued-record limit (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> submit(@PathParam("path") String path, @QueryParam("async_format") String format,
                                 JsonNode payload) {
         Upstream upstream = upstreams.byExportPath("/" + path).orElseThrow(() -> new ProblemException(404, "not-found",
@@ -74,7 +82,8 @@ public class ExportResource {
 
     @GET
     @Path("v1/async_result/{id}{slash: /?}")
-    @Operation(summary = "Poll an export", description = "The same body as the submit's answer; download_link once completed.")
+    @Operation(operationId = "pollExport", summary = "Poll an export", description = "The same body as the submit's answer; download_link once completed.")
+    @APIResponse(responseCode = "200", description = "The export", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ExportStatus.class)))
     public Uni<ExportStatus> poll(@PathParam("id") String id) {
         UUID jobId = Ids.parse(id, "job");
         URI base = base();

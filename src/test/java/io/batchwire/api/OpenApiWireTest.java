@@ -42,19 +42,79 @@ class OpenApiWireTest {
         Files.writeString(Path.of("target", "openapi-wire", "openapi.json"), doc);
     }
 
+    /**
+     * The one place that says which paths are a seed's dialect and how that seed names its fields. Batchwire's own API
+     * (every other path) is snake_case; a dialect speaks its seed document's names: seed 002's task API is camelCase
+     * ({@code taskId}, {@code idempotencyKey}), seeds 001 and 003 and the export dialect are snake_case. Whether a
+     * dialect's schema names what its resource really sends is checked against real answers in
+     * {@link #dialectAnswersConformToTheSchemaOfTheirOperationAndStatus}.
+     */
+    private static final Map<String, Naming> DIALECT_NAMING = Map.of(
+            "/api/v1/async/", Naming.SNAKE,          // ApiOne, seed 001
+            "/v1/tasks", Naming.CAMEL,               // task API, seed 002
+            "/v1/async/collections", Naming.SNAKE,   // async collections, seed 003
+            "/{path}/async/", Naming.SNAKE,          // exports
+            "/v1/async_result/", Naming.SNAKE);
+
+    enum Naming {
+        SNAKE("[a-z][a-z0-9]*(_[a-z0-9]+)*"), CAMEL("[a-z][a-zA-Z0-9]*");
+
+        final java.util.regex.Pattern pattern;
+
+        Naming(String regex) {
+            this.pattern = java.util.regex.Pattern.compile(regex);
+        }
+    }
+
+    static Naming naming(String path) {
+        return DIALECT_NAMING.entrySet().stream().filter(e -> path.startsWith(e.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElse(Naming.SNAKE);
+    }
+
     @Test
-    void everyPropertyOfEverySchemaIsNamedInSnakeCaseAsJacksonWritesIt() {
-        List<String> camel = new ArrayList<>();
-        check.doc().path("components").path("schemas").fields().forEachRemaining(schema ->
-                schema.getValue().path("properties").fieldNames().forEachRemaining(name -> {
-                    if (!name.equals(name.toLowerCase())) {
-                        camel.add(schema.getKey() + "." + name);
-                    }
-                }));
-        assertThat(camel).as("properties not in snake_case").isEmpty();
+    void everyPropertyOfEverySchemaIsNamedAsItsApiNamesIt() {
+        // which naming each schema must follow: that of every path whose operations reach it (request or answer)
+        Map<String, java.util.Set<Naming>> rules = new java.util.TreeMap<>();
+        check.doc().path("paths").fields().forEachRemaining(path -> {
+            java.util.Set<String> reached = new java.util.TreeSet<>();
+            refs(path.getValue(), reached);
+            reached.forEach(schema -> rules.computeIfAbsent(schema, k -> java.util.EnumSet.noneOf(Naming.class))
+                    .add(naming(path.getKey())));
+        });
+        List<String> wrong = new ArrayList<>();
+        check.doc().path("components").path("schemas").fields().forEachRemaining(schema -> {
+            java.util.Set<Naming> namings = rules.getOrDefault(schema.getKey(), java.util.EnumSet.of(Naming.SNAKE));
+            schema.getValue().path("properties").fieldNames().forEachRemaining(name -> namings.forEach(naming -> {
+                if (!naming.pattern.matcher(name).matches()) {
+                    wrong.add(schema.getKey() + "." + name + " (not " + naming + ")");
+                }
+            }));
+        });
+        assertThat(wrong).as("properties not named as their API names them").isEmpty();
         JsonNode status = check.doc().at("/components/schemas/JobStatus/properties");
         assertThat(status.has("started_at")).isTrue();
         assertThat(status.has("startedAt")).isFalse();
+        // the global snake_case strategy does not rename the task dialect's camelCase fields
+        assertThat(rules.get("Task")).containsExactly(Naming.CAMEL);
+        assertThat(check.doc().at("/components/schemas/Task/properties").has("taskId")).isTrue();
+        assertThat(check.doc().at("/components/schemas/SubmitTaskRequest/properties").has("idempotencyKey")).isTrue();
+        assertThat(check.doc().at("/components/schemas/SubmitTaskRequest/properties").has("idempotency_key")).isFalse();
+    }
+
+    /** Every schema {@code node} refers to, and every schema those refer to. */
+    private static void refs(JsonNode node, java.util.Set<String> found) {
+        if (node.isObject()) {
+            JsonNode ref = node.get("$ref");
+            if (ref != null && ref.asText().startsWith("#/components/schemas/")) {
+                String name = ref.asText().substring("#/components/schemas/".length());
+                if (found.add(name)) {
+                    refs(check.doc().path("components").path("schemas").path(name), found);
+                }
+            }
+            node.elements().forEachRemaining(child -> refs(child, found));
+        } else if (node.isArray()) {
+            node.elements().forEachRemaining(child -> refs(child, found));
+        }
     }
 
     @Test
@@ -117,6 +177,68 @@ class OpenApiWireTest {
         assertThat(exchange("get", "/admin/v1/plans", null, given().header("X-Admin-Key", "wrong")).statusCode()).isEqualTo(401);
 
         assertThat(violations).as("answers that do not match the served OpenAPI").isEmpty();
+    }
+
+    @Test
+    void dialectAnswersConformToTheSchemaOfTheirOperationAndStatus() throws Exception {
+        Api api = Api.newTenant();
+        // ApiOne (seed 001)
+        Response enriched = exchange("post", "/api/v1/async/enrich", null, api.req().body(Map.of("type", "company",
+                "records", List.of(Map.of("domain", "ok-wire-apione.com"), Map.of("domain", "missing-wire-apione.com")))));
+        assertThat(enriched.statusCode()).isEqualTo(202);
+        String jobId = enriched.path("job_id");
+        api.awaitFinal(jobId, Duration.ofSeconds(60));
+        exchange("get", "/api/v1/async/status/{job_id}", "/api/v1/async/status/" + jobId, api.req());
+        exchange("get", "/api/v1/async/results/{job_id}", "/api/v1/async/results/" + jobId, api.req());
+        exchange("get", "/api/v1/async/limits", null, api.req());
+        assertThat(exchange("post", "/api/v1/async/enrich", null, api.req().body(Map.of("type", "company",
+                "records", List.of()))).statusCode()).isEqualTo(400);
+
+        // the task API (seed 002, camelCase)
+        Response task = exchange("post", "/v1/tasks", null, api.req().body(Map.of("type", "company",
+                "input", Map.of("domain", "ok-wire-task.com"), "idempotencyKey", "wire-" + UUID.randomUUID())));
+        assertThat(task.statusCode()).isEqualTo(202);
+        String taskId = task.path("taskId");
+        assertThat(taskId).isNotNull();
+        api.awaitFinal(taskId, Duration.ofSeconds(60));
+        Response done = exchange("get", "/v1/tasks/{taskId}", "/v1/tasks/" + taskId, api.req());
+        assertThat(done.<String>path("completedAt")).isNotNull();
+        assertThat(exchange("get", "/v1/tasks/{taskId}", "/v1/tasks/" + UUID.randomUUID(), api.req()).statusCode()).isEqualTo(404);
+
+        // async collections (seed 003)
+        Response created = exchange("post", "/v1/async/collections", null, api.req().body(Map.of("name", "wire-async",
+                "requests", List.of(Map.of("custom_id", "r1", "url", "http://127.0.0.1:" + FakeUpstream.get().port()
+                        + "/anything/wire-async-" + UUID.randomUUID())))));
+        assertThat(created.statusCode()).isEqualTo(201);
+        String cid = created.path("id");
+        String base = "/v1/async/collections/" + cid;
+        exchange("get", "/v1/async/collections/{collection_id}", base, api.req());
+        Response run = exchange("post", "/v1/async/collections/{collection_id}/run", base + "/run", api.req());
+        assertThat(run.statusCode()).isEqualTo(202);
+        String runId = run.path("run_id");
+        api.awaitFinal(runId, Duration.ofSeconds(60));
+        exchange("get", "/v1/async/collections/{collection_id}/runs", base + "/runs", api.req());
+        exchange("get", "/v1/async/collections/{collection_id}/runs/{run_id}", base + "/runs/" + runId, api.req());
+        Response jobs = exchange("get", "/v1/async/collections/{collection_id}/runs/{run_id}/jobs", base + "/runs/" + runId + "/jobs", api.req());
+        assertThat(jobs.<List<?>>path("items")).hasSize(1);
+        exchange("get", "/v1/async/collections/{collection_id}/runs/{run_id}/jobs/{job_id}/result",
+                base + "/runs/" + runId + "/jobs/0/result", api.req());
+
+        // exports
+        Response export = exchange("post", "/{path}/async/", "/api/v3/organizations/async/",
+                api.req().queryParam("async_format", "jsonl").body(Map.of("rows", 3)));
+        assertThat(export.statusCode()).isEqualTo(202);
+        String exportId = export.path("id");
+        api.awaitFinal(exportId, Duration.ofSeconds(60));
+        exchange("get", "/v1/async_result/{id}/", "/v1/async_result/" + exportId + "/", api.req());
+        // a generated client percent-encodes the slashes of {path}: that form is the same export
+        Response encoded = exchange("post", "/{path}/async/", "/api%2Fv3%2Forganizations/async/",
+                api.req().urlEncodingEnabled(false).body(Map.of("rows", 3)));
+        assertThat(encoded.statusCode()).isEqualTo(202);
+        assertThat(exchange("post", "/{path}/async/", "/api/v3/organizations/async/",
+                api.req().queryParam("async_format", "parquet").body(Map.of("rows", 3))).statusCode()).isEqualTo(400);
+
+        assertThat(violations).as("dialect answers that do not match the served OpenAPI").isEmpty();
     }
 
     @Test

@@ -32,6 +32,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import io.batchwire.api.Problem;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -72,8 +76,13 @@ public class AsyncCollectionsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a collection", description = "Answers {id, name, message}. A url without a scheme gets the "
+    @Operation(operationId = "asyncCreateCollection", summary = "Create a collection", description = "Answers {id, name, message}. A url without a scheme gets the "
             + "default one (https). Idempotency-Key: a retry with the same key and body answers the original collection.")
+    @APIResponse(responseCode = "201", description = "Created; Location is the collection", content = @Content(mediaType = "application/json", schema = @Schema(implementation = AsyncCollectionsBodies.Created.class)))
+    @APIResponse(responseCode = "200", description = "An idempotent replay (Idempotent-Replayed: true): the original collection", content = @Content(mediaType = "application/json", schema = @Schema(implementation = AsyncCollectionsBodies.Created.class)))
+    @APIResponse(responseCode = "409", description = "The same Idempotency-Key is still in flight (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "A body over the size limit", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used with another body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> create(CreateCollectionRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         enabled();
         return collections.create(tenant.id(), dialect.normalize(request), idempotencyKey).map(created -> {
@@ -92,7 +101,7 @@ public class AsyncCollectionsResource {
 
     @GET
     @Path("/{collection_id}")
-    @Operation(summary = "A collection with its requests")
+    @Operation(operationId = "asyncGetCollection", summary = "A collection with its requests")
     public Uni<CollectionView> get(@PathParam("collection_id") String cid) {
         enabled();
         return collections.get(tenant.id(), Ids.parse(cid, "collection"));
@@ -100,8 +109,13 @@ public class AsyncCollectionsResource {
 
     @POST
     @Path("/{collection_id}/run")
-    @Operation(summary = "Start a run (no body)", description = "Answers the run, status in_progress. If the answer is lost, "
+    @Operation(operationId = "asyncStartRun", summary = "Start a run (no body)", description = "Answers the run, status in_progress. If the answer is lost, "
             + "find the live run with GET .../runs?status_filter=in_progress instead of starting another.")
+    @APIResponse(responseCode = "202", description = "Started; Location is the run", content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
+    @APIResponse(responseCode = "402", description = "A metered plan's credits do not cover the run", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The same Idempotency-Key is still in flight (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used with another body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "Over the queued-record limit (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> run(@PathParam("collection_id") String cid, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         enabled();
         UUID collectionId = Ids.parse(cid, "collection");
@@ -118,8 +132,9 @@ public class AsyncCollectionsResource {
 
     @GET
     @Path("/{collection_id}/runs")
-    @Operation(summary = "The collection's runs, newest first, with their total",
+    @Operation(operationId = "asyncListRuns", summary = "The collection's runs, newest first, with their total",
             description = "status_filter: comma-separated in_progress, completed, failed, cancelled. Answers {total, items, has_more, cursor_next}.")
+    @APIResponse(responseCode = "200", description = "The runs", content = @Content(mediaType = "application/json", schema = @Schema(implementation = AsyncCollectionsBodies.RunsPage.class)))
     public Uni<ObjectNode> runs(@PathParam("collection_id") String cid, @QueryParam("status_filter") String statusFilter,
                                 @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
         enabled();
@@ -142,7 +157,8 @@ public class AsyncCollectionsResource {
 
     @GET
     @Path("/{collection_id}/runs/{run_id}")
-    @Operation(summary = "A run's status and counters")
+    @Operation(operationId = "asyncGetRun", summary = "A run's status and counters")
+    @APIResponse(responseCode = "200", description = "The run", content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
     public Uni<ObjectNode> getRun(@PathParam("collection_id") String cid, @PathParam("run_id") String runId) {
         enabled();
         return runs.get(tenant.id(), Ids.parse(cid, "collection"), Ids.parse(runId, "run")).map(this::run);
@@ -150,9 +166,10 @@ public class AsyncCollectionsResource {
 
     @GET
     @Path("/{collection_id}/runs/{run_id}/jobs")
-    @Operation(summary = "The run's jobs (one per request): job_id, custom_id, url, status, status_code, timings; cursor-paged",
+    @Operation(operationId = "asyncListRunJobs", summary = "The run's jobs (one per request): job_id, custom_id, url, status, status_code, timings; cursor-paged",
             description = "order_by=index (default) or completed_at; status_filter: comma-separated pending, completed, "
                     + "failed, timeout, cancelled; since_completed_at; limit up to 1000.")
+    @APIResponse(responseCode = "200", description = "The run's jobs", content = @Content(mediaType = "application/json", schema = @Schema(implementation = AsyncCollectionsBodies.JobsPage.class)))
     public Uni<ObjectNode> jobs(@PathParam("collection_id") String cid, @PathParam("run_id") String runId,
                                 @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
                                 @QueryParam("status_filter") String statusFilter, @QueryParam("order_by") String orderBy,
@@ -178,7 +195,8 @@ public class AsyncCollectionsResource {
 
     @GET
     @Path("/{collection_id}/runs/{run_id}/jobs/{job_id}/result")
-    @Operation(summary = "One job of the run with its full response (HTML or data)")
+    @Operation(operationId = "asyncGetRunJobResult", summary = "One job of the run with its full response (HTML or data)")
+    @APIResponse(responseCode = "200", description = "The job with its full response", content = @Content(mediaType = "application/json", schema = @Schema(implementation = AsyncCollectionsBodies.JobResult.class)))
     public Uni<ObjectNode> result(@PathParam("collection_id") String cid, @PathParam("run_id") String runId,
                                   @PathParam("job_id") String jobId) {
         enabled();
