@@ -131,6 +131,12 @@ public class UpstreamCaller {
             return Attempt.failed(a.attempt, a.statusCode, false, null, "not_a_page", "the upstream's answer has no array of rows in '"
                     + upstream.config().rowsField() + "'");
         }
+        JsonNode next = page.get("next");
+        if (!next.isNull() && next.asText().equals(input.path("position").asText(null))) {
+            // an upstream that answers with the cursor (or link) it was asked with would be asked for ever
+            return Attempt.failed(a.attempt, a.statusCode, false, null, "pagination_stuck", "the upstream answered with the"
+                    + " same '" + upstream.config().nextField() + "' it was asked for: its pagination does not advance");
+        }
         return new Attempt(Kind.SUCCEEDED, a.attempt, a.statusCode, false, null, page, null, null);
     }
 

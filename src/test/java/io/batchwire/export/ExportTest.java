@@ -172,6 +172,19 @@ class ExportTest {
     }
 
     @Test
+    void anUpstreamWhoseCursorNeverAdvancesFailsTheExportInsteadOfLoopingForEver() {
+        Api api = Api.newTenant();
+        String link = api.req().body(Map.of("rows", 5_000, "page_size", 1_000, "stuck", true)).post(PATH)
+                .then().statusCode(202).extract().path("link");
+        JsonPath done = poll(api, link, Duration.ofSeconds(60));
+        assertThat(done.getString("state")).isEqualTo("failure");
+        assertThat(done.getString("error_msg")).contains("pagination does not advance");
+        // the first page was stored; the second answered the cursor it was asked with, and nothing after it was fetched
+        api.req().get("/v1/jobs/" + done.getString("id")).then().body("state", equalTo("failed"))
+                .body("kind", equalTo("export")).body("rows", equalTo(1_000)).body("total_records", equalTo(2));
+    }
+
+    @Test
     void aPayloadTheUpstreamRefusesEndsInFailureWithItsError() {
         Api api = Api.newTenant();
         String link = api.req().body(Map.of("bad", true)).post(PATH).then().statusCode(202).extract().path("link");

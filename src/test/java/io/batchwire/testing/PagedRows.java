@@ -63,7 +63,8 @@ public final class PagedRows {
             }
             out.append(row(i));
         }
-        String next = to >= total ? "null"
+        String next = payload.getBoolean("stuck", false) ? "\"" + from + "\"" // a cursor that never advances
+                : to >= total ? "null"
                 : link ? "\"http://" + req.getHeader("Host") + req.path() + "?from=" + to + "\"" : "\"" + to + "\"";
         out.append("],\"next\":").append(next).append('}');
         long delay = payload.getLong("delay_ms", 0L);
