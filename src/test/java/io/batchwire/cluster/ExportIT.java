@@ -86,11 +86,11 @@ class ExportIT {
         UUID id = UUID.fromString(submitted.path("id").asText());
 
         // heap after GC while the first third streams through
-        double peakHeap = 0;
-        while (rows(id) < ROWS / 3) {
-            peakHeap = Math.max(peakHeap, cluster.replica("a").heapAfterGcMiB());
-            Thread.sleep(500);
-        }
+        double[] peak = {0};
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            peak[0] = Math.max(peak[0], cluster.replica("a").heapAfterGcMiB());
+            return rows(id) >= ROWS / 3;
+        });
         long pagesBefore = PagedRows.pages();
         long storedAtKill = -1;
         if (KILL) {
@@ -100,11 +100,12 @@ class ExportIT {
             cluster.startReplica("a");
         } else {
             // the rest with fewer samples: each is a full GC and a jcmd process on a 2-core machine
-            while (rows(id) < ROWS) {
-                peakHeap = Math.max(peakHeap, cluster.replica("a").heapAfterGcMiB());
-                Thread.sleep(5_000);
-            }
+            await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofSeconds(5)).until(() -> {
+                peak[0] = Math.max(peak[0], cluster.replica("a").heapAfterGcMiB());
+                return rows(id) >= ROWS;
+            });
         }
+        double peakHeap = peak[0];
 
         AtomicReference<JsonNode> last = new AtomicReference<>();
         await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() -> {
