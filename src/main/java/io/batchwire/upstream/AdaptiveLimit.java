@@ -5,8 +5,11 @@ package io.batchwire.upstream;
  * small and doubles every window while the limit is used and answers are healthy (slow start); after the first sign
  * of overload it grows by one per window; an overload (429, 503, a time-out, or a window's mean latency above
  * {@code tolerance} times the unloaded latency) cuts it by {@code backoff}, at most once per window. Just below the
- * level where it last hit overload it holds for {@code probeHoldNanos} before probing again, so an upstream that
- * refuses above N sees a probe now and then, not a saw-tooth. A window lasts about one round trip (at least 100 ms).
+ * level where the upstream last refused (429, 503, a time-out) it holds for {@code probeHoldNanos} before probing
+ * again, so an upstream that refuses above N sees a probe now and then, not a saw-tooth. Below the level where only
+ * the latency rose it holds for {@value #LATENCY_HOLD_WINDOWS} windows: latency is a softer signal, and on a busy
+ * host it rises with the host's own load, so it must not pin the limit for a whole hold while the upstream would take
+ * more. A window lasts about one round trip (at least 100 ms).
  * The unloaded latency is the lowest window mean seen, and is measured anew by every window with at most
  * {@value #UNLOADED} calls in flight: when the work is that light, and once an epoch (30 s), when one window runs at
  * that concurrency. So an upstream that became slower for good is learnt within an epoch rather than taken for an
@@ -20,6 +23,8 @@ final class AdaptiveLimit {
     static final long EPOCH_NANOS = 30_000_000_000L;
     /** At most this many calls in flight count as no load: such a window measures the unloaded latency. */
     static final int UNLOADED = 4;
+    /** How many windows the limit stays below the level where latency alone said overload. */
+    static final int LATENCY_HOLD_WINDOWS = 5;
 
     private final int max;
     private final double backoff;
@@ -28,9 +33,10 @@ final class AdaptiveLimit {
 
     private double limit;
     private boolean slowStart = true;
-    /** The limit when overload was last seen, and when. */
-    private double overloadAt = Double.MAX_VALUE;
-    private long overloadTime;
+    /** The limit when the upstream last refused, and until when growth stays below it. */
+    private final Ceiling refused = new Ceiling();
+    /** The limit when latency alone last said overload, and until when growth stays below it. */
+    private final Ceiling slowed = new Ceiling();
     private long lastCut = Long.MIN_VALUE / 2;
     private double baselineMs;
     private double lastWindowMs;
@@ -75,7 +81,7 @@ final class AdaptiveLimit {
         peakInFlight = Math.max(peakInFlight, inFlight);
         if (overload) {
             overloaded = true;
-            cut(now);
+            cut(now, refused, probeHoldNanos);
         } else {
             samples++;
             latencySumMs += latencyMs;
@@ -89,12 +95,12 @@ final class AdaptiveLimit {
         return Math.max(MIN_WINDOW_NANOS, (long) (lastWindowMs * 1_000_000));
     }
 
-    private void cut(long now) {
+    private void cut(long now, Ceiling ceiling, long hold) {
         if (now - lastCut < window()) {
             return; // one cut per window: the answers of one burst all say the same
         }
-        overloadAt = limit;
-        overloadTime = now;
+        ceiling.at = limit;
+        ceiling.until = now + hold;
         slowStart = false;
         limit = Math.max(1, limit * backoff);
         lastCut = now;
@@ -110,7 +116,7 @@ final class AdaptiveLimit {
                 baselineMs = mean;
             }
             if (!wasDraining && !overloaded && mean > tolerance * baselineMs) {
-                cut(now);
+                cut(now, slowed, LATENCY_HOLD_WINDOWS * window());
                 overloaded = true;
             }
         }
@@ -125,7 +131,7 @@ final class AdaptiveLimit {
         if (!wasDraining && !overloaded && used) {
             if (slowStart) {
                 limit = Math.min(max, limit * 2);
-            } else if (limit + 1 <= overloadAt - 1 || now - overloadTime >= probeHoldNanos) {
+            } else if (refused.allows(limit + 1, now) && slowed.allows(limit + 1, now)) {
                 limit = Math.min(max, limit + 1);
             }
         }
@@ -134,5 +140,15 @@ final class AdaptiveLimit {
         latencySumMs = 0;
         peakInFlight = 0;
         overloaded = false;
+    }
+
+    /** A level the limit stays below until a time. */
+    private static final class Ceiling {
+        double at = Double.MAX_VALUE;
+        long until = Long.MIN_VALUE;
+
+        boolean allows(double next, long now) {
+            return now >= until || next <= at - 1;
+        }
     }
 }

@@ -102,4 +102,28 @@ class AdaptiveLimitTest {
         }
         assertThat(limit.limit()).isGreaterThan(held + 5);
     }
+
+    @Test
+    void aLatencyRiseHoldsTheLimitBrieflyARefusalForTheWholeHold() {
+        // latency doubles for three windows while the limit is still in slow start (the host was busy, not the
+        // upstream); the upstream itself refuses only above 50
+        AdaptiveLimit limit = new AdaptiveLimit(100, 0.9, 1.5, HOLD);
+        long now = 0;
+        int[] trace = new int[120];
+        for (int w = 0; w < trace.length; w++) {
+            int inFlight = limit.limit();
+            double latency = w >= 3 && w < 6 ? 200 : 100;
+            for (int i = 0; i < inFlight; i++) {
+                now += (long) (latency * MS / inFlight);
+                limit.sample(now, latency, i >= 50, inFlight);
+            }
+            trace[w] = limit.limit();
+        }
+        int cutTo = trace[6];
+        assertThat(cutTo).as("the latency rise cut the limit").isLessThan(32);
+        assertThat(trace[60]).as("grown past the level where only latency rose, within seconds").isGreaterThan(40);
+        for (int w = 90; w < trace.length; w++) {
+            assertThat(trace[w]).as("window " + w + ": held just below the refused level").isBetween(44, 50);
+        }
+    }
 }
