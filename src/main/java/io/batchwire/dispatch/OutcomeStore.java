@@ -149,9 +149,10 @@ public class OutcomeStore {
                         .chain(unknown -> {
                             // an export's page outcomes carry its rows: they are stored beside, not in the record
                             Map<UUID, Map<Integer, ExportPages.Page>> pages = ExportPages.take(byJob, locked.exports().keySet());
-                            return updateRecords(conn, byJob, locked.seqBase())
-                                    .call(changed -> exportPages.store(conn, locked.exports(), pages, changed.pages())
-                                            .invoke(next::addAll))
+                            return exportPages.afford(conn, locked.exports(), pages, byJob)
+                                    .chain(charges -> updateRecords(conn, byJob, locked.seqBase())
+                                            .call(changed -> exportPages.store(conn, locked.exports(), pages, changed.pages(),
+                                                    charges).invoke(next::addAll)))
                                     .chain(changed -> updateJobs(conn, changed))
                                     .chain(finished -> jobs.ended(conn, finished.toArray(UUID[]::new))
                                             .map(promoted -> new Stored(finished, unknown, promoted)));
