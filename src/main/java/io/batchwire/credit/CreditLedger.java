@@ -71,6 +71,8 @@ public class CreditLedger {
             WHERE t.amount > 0
             ON CONFLICT (job_id, page) WHERE page IS NOT NULL DO NOTHING""";
 
+    private static final String BALANCE = "SELECT coalesce(sum(amount), 0)::bigint AS b FROM credit_entries WHERE tenant_id = $1";
+
     private static final String GRANT = """
             INSERT INTO credit_entries (tenant_id, kind, amount, note)
             SELECT id, 'grant', $2, $3 FROM tenants WHERE id = $1
@@ -109,22 +111,24 @@ public class CreditLedger {
                     Row r = rows.iterator().next();
                     long balance = r.getLong("balance");
                     if (!r.getBoolean("charged")) {
-                        throw insufficient(balance, cost, type, records, price);
+                        throw insufficient("this job costs " + cost + " credits (" + records + " records of type '" + type
+                                + "' at " + price + " each) and the balance is " + balance, balance, cost, "records", records,
+                                price, type);
                     }
                     return cost;
                 });
     }
 
-    private static ProblemException insufficient(long balance, long cost, String type, int records, long price) {
+    /** The 402 of a submit the balance does not cover; {@code what} (records, or how an export is charged) is told too. */
+    private static ProblemException insufficient(String detail, long balance, long cost, String what, Object amount,
+                                                 long price, String type) {
         Map<String, Object> ext = new LinkedHashMap<>();
         ext.put("balance", balance);
         ext.put("cost", cost);
-        ext.put("records", records);
+        ext.put(what, amount);
         ext.put("price", price);
         ext.put("type", type);
-        return new ProblemException(402, "insufficient-credits", "Not enough credits",
-                "this job costs " + cost + " credits (" + records + " records of type '" + type + "' at " + price
-                        + " each) and the balance is " + balance, null, null, ext, Map.of());
+        return new ProblemException(402, "insufficient-credits", "Not enough credits", detail, null, null, ext, Map.of());
     }
 
     /**
@@ -135,21 +139,13 @@ public class CreditLedger {
         if (cost <= 0) {
             return Uni.createFrom().voidItem();
         }
-        return conn.preparedQuery("SELECT coalesce(sum(amount), 0)::bigint AS b FROM credit_entries WHERE tenant_id = $1")
-                .execute(Tuple.of(tenantId))
+        return conn.preparedQuery(BALANCE).execute(Tuple.of(tenantId))
                 .map(rows -> {
                     long balance = rows.iterator().next().getLong("b");
                     if (balance < cost) {
-                        Map<String, Object> ext = new LinkedHashMap<>();
-                        ext.put("balance", balance);
-                        ext.put("cost", cost);
-                        ext.put("price", price);
-                        ext.put("charged", unit);
-                        ext.put("type", type);
-                        throw new ProblemException(402, "insufficient-credits", "Not enough credits",
-                                "an export of type '" + type + "' is charged " + price + " credits " + unit
-                                        + " as its pages are stored; it needs at least " + cost
-                                        + " to start and the balance is " + balance, null, null, ext, Map.of());
+                        throw insufficient("an export of type '" + type + "' is charged " + price + " credits " + unit
+                                + " as its pages are stored; it needs at least " + cost + " to start and the balance is "
+                                + balance, balance, cost, "charged", unit, price, type);
                     }
                     return null;
                 });
@@ -249,8 +245,7 @@ public class CreditLedger {
 
     /** The tenant's balance: the sum of its entries. */
     public Uni<Long> balance(UUID tenantId) {
-        return pool.preparedQuery("SELECT coalesce(sum(amount), 0)::bigint AS b FROM credit_entries WHERE tenant_id = $1")
-                .execute(Tuple.of(tenantId)).map(rows -> rows.iterator().next().getLong("b"));
+        return pool.preparedQuery(BALANCE).execute(Tuple.of(tenantId)).map(rows -> rows.iterator().next().getLong("b"));
     }
 
     /** The tenant's balance and plan, with up to {@code limit} entries older than entry {@code before} (null: newest). */

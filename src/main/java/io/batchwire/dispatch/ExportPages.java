@@ -65,8 +65,11 @@ public class ExportPages {
         this.ledger = ledger;
     }
 
-    /** An export job as the status writer locked it: whose, which upstream, how many rows it has stored. */
-    record Export(UUID id, UUID tenantId, String type, long rows) {
+    /**
+     * An export job as the status writer locked it: whose, which upstream, how many rows it has stored, and whether
+     * its tenant's plan is metered (as read then; {@link #afford} reads it again under the tenant's lock).
+     */
+    record Export(UUID id, UUID tenantId, String type, long rows, boolean metered) {
     }
 
     /**
@@ -129,7 +132,7 @@ public class ExportPages {
         for (var job : pages.entrySet()) {
             Export export = exports.get(job.getKey());
             for (var page : job.getValue().entrySet()) {
-                if (credits.pageCost(export.type(), page.getValue().rows().size()) > 0) {
+                if (export.metered() && credits.pageCost(export.type(), page.getValue().rows().size()) > 0) {
                     jobIds.add(job.getKey());
                     idxs.add(page.getKey());
                     tenants.add(export.tenantId());

@@ -51,16 +51,20 @@ class ExportCreditsTest {
         return Db.count("SELECT count(*) FROM credit_entries WHERE job_id = ? AND kind = 'charge' AND page IS NOT NULL", UUID.fromString(jobId));
     }
 
+    /** Runs an export to its end; its id. */
+    private static String completed(Api api, String path, Map<String, Object> payload) {
+        String link = api.req().body(payload).post(path).then().statusCode(202).extract().path("link");
+        JsonPath done = ExportTest.poll(api, link, Duration.ofSeconds(60));
+        assertThat(done.getString("state")).isEqualTo("completed");
+        return done.getString("id");
+    }
+
     @Test
     void perCallChargesEachStoredPageOnce() {
         Api api = metered("t-ex-call");
         api.grant(100);
         // 5,500 rows in pages of 500: 11 pages, the last one ending it
-        String link = api.req().body(Map.of("rows", 5_500, "page_size", 500)).post(PER_CALL).then().statusCode(202)
-                .extract().path("link");
-        JsonPath done = ExportTest.poll(api, link, Duration.ofSeconds(60));
-        assertThat(done.getString("state")).isEqualTo("completed");
-        String id = done.getString("id");
+        String id = completed(api, PER_CALL, Map.of("rows", 5_500, "page_size", 500));
         api.req().get("/v1/jobs/" + id).then().body("total_records", equalTo(11)).body("credits_charged", equalTo(11))
                 .body("credits_refunded", equalTo(0));
         assertThat(api.balance()).isEqualTo(89);
@@ -76,11 +80,7 @@ class ExportCreditsTest {
     void perRowChargesTheRowsOfEachPage() {
         Api api = metered("t-ex-row");
         api.grant(10_000);
-        String link = api.req().body(Map.of("rows", 2_500, "page_size", 1_000)).post(PER_ROW).then().statusCode(202)
-                .extract().path("link");
-        JsonPath done = ExportTest.poll(api, link, Duration.ofSeconds(60));
-        assertThat(done.getString("state")).isEqualTo("completed");
-        String id = done.getString("id");
+        String id = completed(api, PER_ROW, Map.of("rows", 2_500, "page_size", 1_000));
         // 1,000 + 1,000 + 500 rows at 2 credits each
         api.req().get("/v1/jobs/" + id).then().body("credits_charged", equalTo(5_000)).body("rows", equalTo(2_500));
         assertThat(api.balance()).isEqualTo(5_000);
