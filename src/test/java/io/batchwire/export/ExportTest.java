@@ -85,7 +85,10 @@ class ExportTest {
         // Batchwire's own dialect shows the same job: kind export, its rows, 13 pages as records
         api.req().get("/v1/jobs/" + id).then().statusCode(200).body("kind", equalTo("export"))
                 .body("rows", equalTo(rows)).body("state", equalTo("completed")).body("total_records", equalTo(13))
-                .body("counts.succeeded", equalTo(13));
+                .body("counts.succeeded", equalTo(13)).body("progress", equalTo(100.0f))
+                // an unmetered plan is never charged, an export no more than a job
+                .body("credits_charged", equalTo(0));
+        assertThat(api.req().get("/v1/credits").then().statusCode(200).extract().<List<Object>>path("items")).isEmpty();
     }
 
     @Test
