@@ -52,14 +52,31 @@ public class CreditLedger {
             INSERT INTO credit_entries (tenant_id, kind, amount, job_id, records, note)
             SELECT c.tenant_id, 'refund', (-c.amount / c.records) * r.n, c.job_id, r.n, r.note
             FROM unnest($1::uuid[], $2::int[], $3::text[]) AS r(job_id, n, note)
-            JOIN credit_entries c ON c.job_id = r.job_id AND c.kind = 'charge'
+            JOIN credit_entries c ON c.job_id = r.job_id AND c.kind = 'charge' AND c.page IS NULL
             WHERE r.n > 0 AND c.amount < 0
-            ON CONFLICT (job_id, kind) WHERE job_id IS NOT NULL DO NOTHING""";
+            ON CONFLICT (job_id, kind) WHERE job_id IS NOT NULL AND page IS NULL DO NOTHING""";
+
+    /** Locks the tenants' rows, in id order, and reads their balances and whether their plans are metered. */
+    private static final String LOCK_ACCOUNTS = """
+            SELECT t.id, p.metered,
+                   (SELECT coalesce(sum(e.amount), 0)::bigint FROM credit_entries e WHERE e.tenant_id = t.id) AS balance
+            FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = ANY($1) ORDER BY t.id FOR NO KEY UPDATE OF t""";
+
+    /** One charge per stored page of an export; a page already charged is not charged again. */
+    private static final String CHARGE_PAGES = """
+            INSERT INTO credit_entries (tenant_id, kind, amount, job_id, records, page, note)
+            SELECT t.tenant_id, 'charge', -t.amount, t.job_id, t.records, t.page, t.note
+            FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::int[], $5::int[], $6::text[])
+                 AS t(tenant_id, job_id, amount, records, page, note)
+            WHERE t.amount > 0
+            ON CONFLICT (job_id, page) WHERE page IS NOT NULL DO NOTHING""";
+
+    private static final String BALANCE = "SELECT coalesce(sum(amount), 0)::bigint AS b FROM credit_entries WHERE tenant_id = $1";
 
     private static final String GRANT = """
             INSERT INTO credit_entries (tenant_id, kind, amount, note)
             SELECT id, 'grant', $2, $3 FROM tenants WHERE id = $1
-            RETURNING id, kind, amount, job_id, records, note, created_at""";
+            RETURNING id, kind, amount, job_id, records, page, note, created_at""";
 
     private static final String ACCOUNT = """
             SELECT (SELECT coalesce(sum(amount), 0)::bigint FROM credit_entries WHERE tenant_id = t.id) AS balance,
@@ -67,7 +84,7 @@ public class CreditLedger {
             FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = $1""";
 
     private static final String ENTRIES = """
-            SELECT id, kind, amount, job_id, records, note, created_at FROM credit_entries
+            SELECT id, kind, amount, job_id, records, page, note, created_at FROM credit_entries
             WHERE tenant_id = $1 AND ($2::bigint IS NULL OR id < $2)
             ORDER BY id DESC LIMIT $3""";
 
@@ -94,27 +111,97 @@ public class CreditLedger {
                     Row r = rows.iterator().next();
                     long balance = r.getLong("balance");
                     if (!r.getBoolean("charged")) {
-                        throw insufficient(balance, cost, type, records, price);
+                        throw insufficient("this job costs " + cost + " credits (" + records + " records of type '" + type
+                                + "' at " + price + " each) and the balance is " + balance, balance, cost, "records", records,
+                                price, type);
                     }
                     return cost;
                 });
     }
 
-    private static ProblemException insufficient(long balance, long cost, String type, int records, long price) {
+    /** The 402 of a submit the balance does not cover; {@code what} (records, or how an export is charged) is told too. */
+    private static ProblemException insufficient(String detail, long balance, long cost, String what, Object amount,
+                                                 long price, String type) {
         Map<String, Object> ext = new LinkedHashMap<>();
         ext.put("balance", balance);
         ext.put("cost", cost);
-        ext.put("records", records);
+        ext.put(what, amount);
         ext.put("price", price);
         ext.put("type", type);
-        return new ProblemException(402, "insufficient-credits", "Not enough credits",
-                "this job costs " + cost + " credits (" + records + " records of type '" + type + "' at " + price
-                        + " each) and the balance is " + balance, null, null, ext, Map.of());
+        return new ProblemException(402, "insufficient-credits", "Not enough credits", detail, null, null, ext, Map.of());
     }
 
-    /** Of these jobs, those that were charged (only they can be refunded). */
+    /**
+     * Fails with 402 (the submit's transaction {@code conn}, holding the tenant's row lock, then rolls back) when the
+     * balance is below {@code cost}: what an export needs to start, though it is charged only as its pages are stored.
+     */
+    public Uni<Void> require(SqlConnection conn, UUID tenantId, long cost, String type, String unit, long price) {
+        if (cost <= 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return conn.preparedQuery(BALANCE).execute(Tuple.of(tenantId))
+                .map(rows -> {
+                    long balance = rows.iterator().next().getLong("b");
+                    if (balance < cost) {
+                        throw insufficient("an export of type '" + type + "' is charged " + price + " credits " + unit
+                                + " as its pages are stored; it needs at least " + cost + " to start and the balance is "
+                                + balance, balance, cost, "charged", unit, price, type);
+                    }
+                    return null;
+                });
+    }
+
+    /** A tenant's balance, as read under its row lock, and whether its plan is metered. */
+    public record Account(long balance, boolean metered) {
+    }
+
+    /**
+     * Locks the tenants' rows in the transaction {@code conn} (in id order; submits of those tenants wait) and answers
+     * each one's account: charges decided on these balances cannot overdraw.
+     */
+    public Uni<Map<UUID, Account>> lockAccounts(SqlConnection conn, UUID[] tenantIds) {
+        return conn.preparedQuery(LOCK_ACCOUNTS).execute(Tuple.of((Object) tenantIds)).map(rows -> {
+            Map<UUID, Account> out = new java.util.HashMap<>();
+            rows.forEach(r -> out.put(r.getUUID("id"), new Account(r.getLong("balance"), r.getBoolean("metered"))));
+            return out;
+        });
+    }
+
+    /** One stored page's charge: {@code amount} credits for page {@code page} of export {@code jobId}. */
+    public record PageCharge(UUID tenantId, UUID jobId, int page, int rows, long amount, String note) {
+    }
+
+    /**
+     * Charges stored pages in the transaction {@code conn} that stores them (the tenants locked by
+     * {@link #lockAccounts}); a page is charged at most once, whatever is asked.
+     */
+    public Uni<Void> chargePages(SqlConnection conn, List<PageCharge> charges) {
+        if (charges.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = charges.size();
+        UUID[] tenants = new UUID[n];
+        UUID[] jobs = new UUID[n];
+        Long[] amounts = new Long[n];
+        Integer[] rows = new Integer[n];
+        Integer[] pages = new Integer[n];
+        String[] notes = new String[n];
+        for (int i = 0; i < n; i++) {
+            PageCharge c = charges.get(i);
+            tenants[i] = c.tenantId();
+            jobs[i] = c.jobId();
+            amounts[i] = c.amount();
+            rows[i] = c.rows();
+            pages[i] = c.page();
+            notes[i] = c.note();
+        }
+        return conn.preparedQuery(CHARGE_PAGES).execute(Tuple.from(new Object[]{tenants, jobs, amounts, rows, pages, notes}))
+                .replaceWithVoid();
+    }
+
+    /** Of these jobs, those that were charged at submit (only they can be refunded). */
     public Uni<Set<UUID>> charged(SqlConnection conn, UUID[] jobIds) {
-        return conn.preparedQuery("SELECT job_id FROM credit_entries WHERE job_id = ANY($1) AND kind = 'charge'")
+        return conn.preparedQuery("SELECT job_id FROM credit_entries WHERE job_id = ANY($1) AND kind = 'charge' AND page IS NULL")
                 .execute(Tuple.of(jobIds))
                 .map(rows -> {
                     Set<UUID> out = new HashSet<>();
@@ -158,8 +245,7 @@ public class CreditLedger {
 
     /** The tenant's balance: the sum of its entries. */
     public Uni<Long> balance(UUID tenantId) {
-        return pool.preparedQuery("SELECT coalesce(sum(amount), 0)::bigint AS b FROM credit_entries WHERE tenant_id = $1")
-                .execute(Tuple.of(tenantId)).map(rows -> rows.iterator().next().getLong("b"));
+        return pool.preparedQuery(BALANCE).execute(Tuple.of(tenantId)).map(rows -> rows.iterator().next().getLong("b"));
     }
 
     /** The tenant's balance and plan, with up to {@code limit} entries older than entry {@code before} (null: newest). */
@@ -183,6 +269,6 @@ public class CreditLedger {
 
     private static CreditEntry entry(Row r) {
         return new CreditEntry(r.getLong("id"), r.getString("kind"), r.getLong("amount"), r.getUUID("job_id"),
-                r.getInteger("records"), r.getString("note"), r.getOffsetDateTime("created_at"));
+                r.getInteger("records"), r.getInteger("page"), r.getString("note"), r.getOffsetDateTime("created_at"));
     }
 }

@@ -3,8 +3,12 @@ package io.batchwire.dispatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.batchwire.credit.CreditLedger;
+import io.batchwire.job.JobCredits;
 import io.batchwire.job.JobStore;
+import io.batchwire.job.RecordTransitions;
 import io.batchwire.job.RecordState;
+import io.batchwire.upstream.PageMemory;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -24,7 +28,8 @@ import java.util.UUID;
  * before, the record keeps only {@code {"rows": n, "next": position}}, and, when there is a next position, the next
  * page's record is stored and the job's total grows by one, with the job row as the outbox of its chunk (a publish
  * lease, as a new job has). A crash anywhere resumes at the first page without a stored outcome: no row is stored
- * twice or left out.
+ * twice or left out. On a metered plan each page is charged in that same transaction ({@link #afford}), so a page is
+ * charged exactly when it is stored: once.
  */
 @ApplicationScoped
 public class ExportPages {
@@ -35,8 +40,8 @@ public class ExportPages {
 
     private static final String NEXT_RECORD = """
             INSERT INTO job_records (job_id, idx, input)
-            SELECT job_id, idx + 1, jsonb_set(input, '{position}', $3::text::jsonb) FROM job_records
-            WHERE job_id = $1 AND idx = $2""";
+            SELECT job_id, idx + 1, jsonb_set(jsonb_set(input, '{position}', $3::text::jsonb), '{seen}', $4::text::jsonb)
+            FROM job_records WHERE job_id = $1 AND idx = $2""";
 
     private static final String ADVANCE = """
             UPDATE jobs SET export_rows = export_rows + $2, total_records = total_records + $3,
@@ -44,18 +49,34 @@ public class ExportPages {
                 dispatch_claimed_until = CASE WHEN $3 > 0 THEN now() + make_interval(secs => $4) ELSE dispatch_claimed_until END
             WHERE id = $1""";
 
+    /** Of the given records, those that may still take an outcome. */
+    private static final String OPEN = """
+            SELECT r.job_id, r.idx FROM job_records r JOIN unnest($1::uuid[], $2::int[]) AS t(job_id, idx)
+                ON r.job_id = t.job_id AND r.idx = t.idx
+            WHERE r.status IN (%s)""".formatted(RecordTransitions.sqlMayTakeOutcome());
+
     private final JobPublisher publisher;
+    private final JobCredits credits;
+    private final CreditLedger ledger;
 
-    public ExportPages(JobPublisher publisher) {
+    public ExportPages(JobPublisher publisher, JobCredits credits, CreditLedger ledger) {
         this.publisher = publisher;
+        this.credits = credits;
+        this.ledger = ledger;
     }
 
-    /** An export job as the status writer locked it: whose, which upstream, how many rows it has stored. */
-    record Export(UUID id, UUID tenantId, String type, long rows) {
+    /**
+     * An export job as the status writer locked it: whose, which upstream, how many rows it has stored, and whether
+     * its tenant's plan is metered (as read then; {@link #afford} reads it again under the tenant's lock).
+     */
+    record Export(UUID id, UUID tenantId, String type, long rows, boolean metered) {
     }
 
-    /** One page's rows and where the next page starts (a JSON null at the end). */
-    record Page(JsonNode rows, JsonNode next) {
+    /**
+     * One page's rows, where the next page starts (a JSON null at the end), and the digests of the positions before it
+     * ({@link io.batchwire.upstream.PageMemory}), for the next page's input.
+     */
+    record Page(JsonNode rows, JsonNode next, JsonNode seen) {
     }
 
     /** A page record just stored, to be published once its transaction has committed. */
@@ -80,7 +101,9 @@ public class ExportPages {
                     continue;
                 }
                 JsonNode next = result.path("next");
-                Page page = new Page(result.get("rows"), next.isMissingNode() ? JsonNodeFactory.instance.nullNode() : next);
+                JsonNode seen = result.path(PageMemory.FIELD);
+                Page page = new Page(result.get("rows"), next.isMissingNode() ? JsonNodeFactory.instance.nullNode() : next,
+                        seen.isArray() ? seen : JsonNodeFactory.instance.arrayNode());
                 out.computeIfAbsent(job, k -> new java.util.HashMap<>()).put(e.getKey(), page);
                 ObjectNode summary = JsonNodeFactory.instance.objectNode();
                 summary.put("rows", page.rows().size());
@@ -93,13 +116,86 @@ public class ExportPages {
     }
 
     /**
-     * Stores the rows of the pages that took their outcome in this transaction ({@code changed}), and the next page
-     * of each; returns the next pages to publish after the commit.
+     * Decides, before the outcomes are stored, which pages of exports on a metered plan their tenant's credits cover
+     * ({@link JobCredits#pageCost}), reading the balances under the tenants' row locks and counting only pages that
+     * will take their outcome now. A page not covered is not stored: its outcome becomes a failure
+     * ({@code insufficient_credits}, which fails the export with the rows stored before it kept) and its rows are
+     * dropped. Answers the charges of the covered pages, for {@link #store} to write once they have taken their
+     * outcome.
+     */
+    Uni<Map<UUID, Map<Integer, CreditLedger.PageCharge>>> afford(SqlConnection conn, Map<UUID, Export> exports,
+                                                                 Map<UUID, Map<Integer, Page>> pages,
+                                                                 Map<UUID, Map<Integer, RecordOutcome>> byJob) {
+        List<UUID> jobIds = new ArrayList<>();
+        List<Integer> idxs = new ArrayList<>();
+        Set<UUID> tenants = new java.util.TreeSet<>();
+        for (var job : pages.entrySet()) {
+            Export export = exports.get(job.getKey());
+            for (var page : job.getValue().entrySet()) {
+                if (export.metered() && credits.pageCost(export.type(), page.getValue().rows().size()) > 0) {
+                    jobIds.add(job.getKey());
+                    idxs.add(page.getKey());
+                    tenants.add(export.tenantId());
+                }
+            }
+        }
+        if (jobIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return ledger.lockAccounts(conn, tenants.toArray(UUID[]::new))
+                .chain(accounts -> conn.preparedQuery(OPEN)
+                        .execute(Tuple.of(jobIds.toArray(UUID[]::new), idxs.toArray(Integer[]::new)))
+                        .map(open -> {
+                            Set<String> pending = new java.util.HashSet<>();
+                            open.forEach(r -> pending.add(r.getUUID("job_id") + "/" + r.getInteger("idx")));
+                            Map<UUID, Long> balances = new java.util.HashMap<>();
+                            accounts.forEach((t, a) -> balances.put(t, a.balance()));
+                            Map<UUID, Map<Integer, CreditLedger.PageCharge>> out = new java.util.HashMap<>();
+                            for (UUID job : pages.keySet().stream().sorted().toList()) {
+                                Export export = exports.get(job);
+                                CreditLedger.Account account = accounts.get(export.tenantId());
+                                if (account == null || !account.metered()) {
+                                    continue;
+                                }
+                                for (var page : new java.util.TreeMap<>(pages.get(job)).entrySet()) {
+                                    if (!pending.contains(job + "/" + page.getKey())) {
+                                        continue; // stored before: neither charged nor refused again
+                                    }
+                                    int rows = page.getValue().rows().size();
+                                    long cost = credits.pageCost(export.type(), rows);
+                                    long balance = balances.get(export.tenantId());
+                                    if (cost <= balance) {
+                                        balances.put(export.tenantId(), balance - cost);
+                                        out.computeIfAbsent(job, k -> new java.util.HashMap<>()).put(page.getKey(),
+                                                new CreditLedger.PageCharge(export.tenantId(), job, page.getKey(), rows, cost,
+                                                        rows + " rows, " + credits.unit(export.type())));
+                                    } else {
+                                        pages.get(job).remove(page.getKey());
+                                        RecordOutcome o = byJob.get(job).get(page.getKey());
+                                        byJob.get(job).put(page.getKey(), new RecordOutcome(o.jobId(), o.index(),
+                                                RecordState.FAILED, o.statusCode(), o.attempts(), o.startedAt(), o.durationMs(),
+                                                null, new RecordOutcome.RecordError("insufficient_credits",
+                                                "the credits ran out: page " + page.getKey() + " (" + rows + " rows) costs "
+                                                        + cost + " credits (" + credits.unit(export.type())
+                                                        + ") and the balance is " + balance + "; the " + export.rows()
+                                                        + " rows stored before it are kept and downloadable")));
+                                    }
+                                }
+                            }
+                            return out;
+                        }));
+    }
+
+    /**
+     * Stores the rows of the pages that took their outcome in this transaction ({@code changed}), their charges
+     * ({@link #afford}), and the next page of each; returns the next pages to publish after the commit.
      */
     Uni<List<NextPage>> store(SqlConnection conn, Map<UUID, Export> exports, Map<UUID, Map<Integer, Page>> pages,
-                              Map<UUID, Map<Integer, RecordState>> changed) {
+                              Map<UUID, Map<Integer, RecordState>> changed,
+                              Map<UUID, Map<Integer, CreditLedger.PageCharge>> charges) {
         List<NextPage> next = new ArrayList<>();
         List<Uni<Void>> steps = new ArrayList<>();
+        List<CreditLedger.PageCharge> charged = new ArrayList<>();
         for (var job : pages.entrySet()) {
             Export export = exports.get(job.getKey());
             Map<Integer, RecordState> took = changed.getOrDefault(job.getKey(), Map.of());
@@ -107,6 +203,10 @@ public class ExportPages {
             for (var page : job.getValue().entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
                 if (took.get(page.getKey()) != RecordState.SUCCEEDED) {
                     continue; // stored before (a duplicate), or the job ended meanwhile
+                }
+                CreditLedger.PageCharge charge = charges.getOrDefault(job.getKey(), Map.of()).get(page.getKey());
+                if (charge != null) {
+                    charged.add(charge);
                 }
                 JsonNode rows = page.getValue().rows();
                 String[] bodies = new String[rows.size()];
@@ -123,9 +223,10 @@ public class ExportPages {
                 }
                 if (more) {
                     String position = page.getValue().next().toString();
+                    String seen = page.getValue().seen().toString();
                     int idx = page.getKey();
                     step = step.chain(() -> conn.preparedQuery(NEXT_RECORD)
-                            .execute(Tuple.of(export.id(), idx, position)).replaceWithVoid());
+                            .execute(Tuple.of(export.id(), idx, position, seen)).replaceWithVoid());
                     next.add(new NextPage(export.id(), export.tenantId(), export.type(), idx + 1));
                 }
                 int added = more ? 1 : 0;
@@ -135,6 +236,9 @@ public class ExportPages {
                         .replaceWithVoid());
                 steps.add(step);
             }
+        }
+        if (!charged.isEmpty()) {
+            steps.add(ledger.chargePages(conn, charged));
         }
         if (steps.isEmpty()) {
             return Uni.createFrom().item(List.of());

@@ -43,8 +43,11 @@ public class OutcomeStore {
 
     // a final job has no pending record left, so nothing of a batch can change it
     private static final String LOCK_JOBS = """
-            SELECT id, result_seq, kind, export_rows, tenant_id, type FROM jobs WHERE id = ANY($1) AND state IN (%s)
-            ORDER BY id FOR UPDATE""".formatted(JobTransitions.sqlUnfinished());
+            SELECT id, result_seq, kind, export_rows, tenant_id, type,
+                   kind = 'export' AND (SELECT p.metered FROM tenants t JOIN plans p ON p.name = t.plan
+                                        WHERE t.id = jobs.tenant_id) AS metered
+            FROM jobs WHERE id = ANY($1) AND state IN (%s)
+            ORDER BY id FOR UPDATE OF jobs""".formatted(JobTransitions.sqlUnfinished());
 
     private static final String UPDATE_RECORDS = """
             UPDATE job_records r SET status = t.status, status_code = t.status_code, attempts = t.attempts,
@@ -149,9 +152,10 @@ public class OutcomeStore {
                         .chain(unknown -> {
                             // an export's page outcomes carry its rows: they are stored beside, not in the record
                             Map<UUID, Map<Integer, ExportPages.Page>> pages = ExportPages.take(byJob, locked.exports().keySet());
-                            return updateRecords(conn, byJob, locked.seqBase())
-                                    .call(changed -> exportPages.store(conn, locked.exports(), pages, changed.pages())
-                                            .invoke(next::addAll))
+                            return exportPages.afford(conn, locked.exports(), pages, byJob)
+                                    .chain(charges -> updateRecords(conn, byJob, locked.seqBase())
+                                            .call(changed -> exportPages.store(conn, locked.exports(), pages, changed.pages(),
+                                                    charges).invoke(next::addAll)))
                                     .chain(changed -> updateJobs(conn, changed))
                                     .chain(finished -> jobs.ended(conn, finished.toArray(UUID[]::new))
                                             .map(promoted -> new Stored(finished, unknown, promoted)));
@@ -195,7 +199,7 @@ public class OutcomeStore {
                         base.put(r.getUUID("id"), r.getLong("result_seq"));
                         if ("export".equals(r.getString("kind"))) {
                             exports.put(r.getUUID("id"), new ExportPages.Export(r.getUUID("id"), r.getUUID("tenant_id"),
-                                    r.getString("type"), r.getLong("export_rows")));
+                                    r.getString("type"), r.getLong("export_rows"), Boolean.TRUE.equals(r.getBoolean("metered"))));
                         }
                     }
                     return new Locked(base, exports);

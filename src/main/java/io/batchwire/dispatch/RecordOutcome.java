@@ -19,7 +19,7 @@ public record RecordOutcome(
         int attempts,
         Instant startedAt,
         long durationMs,
-        JsonNode result,
+        @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = OutcomeResultReader.class) JsonNode result,
         RecordError error) {
 
     public record RecordError(String code, String message) {

@@ -13,6 +13,7 @@ import io.batchwire.upstream.UpstreamRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -63,18 +64,23 @@ public class ExportResource {
     @Operation(operationId = "submitExport", summary = "Start an export", description = "Takes exactly the sync endpoint's payload; answers 202 with "
             + "the job status body to poll at its link. async_format: json (default), jsonl, csv or xlsx.")
     @APIResponse(responseCode = "202", description = "Accepted (or queued); Location is the export to poll", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ExportStatus.class)))
-    @APIResponse(responseCode = "402", description = "A metered plan's credits do not cover the export", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "402", description = "A metered plan's credits do not cover one page (or one row) of the export", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The same Idempotency-Key is still in flight (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "A body over the size limit", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used with another payload or format", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", description = "Over the queued-record limit (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> submit(@PathParam("path") String path, @QueryParam("async_format") String format,
-                                JsonNode payload) {
+                                @HeaderParam("Idempotency-Key") String idempotencyKey, JsonNode payload) {
         Upstream upstream = upstreams.byExportPath("/" + path).orElseThrow(() -> new ProblemException(404, "not-found",
                 "Not found", "no export is configured under /" + path, null, null, null, Map.of()));
         ExportFormat chosen = format == null || format.isEmpty() ? ExportFormat.JSON : asyncFormat(format);
         URI base = base();
-        return jobs.submitExport(tenant.id(), upstream, payload, chosen).map(submitted -> {
+        return jobs.submitExport(tenant.id(), upstream, payload, chosen, idempotencyKey).map(submitted -> {
             ExportStatus body = ExportStatus.of(submitted.status(), tenant.get().name(), base);
             Response.ResponseBuilder r = Response.accepted(body).location(URI.create(body.link()));
+            if (submitted.replayed()) {
+                r.header("Idempotent-Replayed", "true");
+            }
             submitted.headers().forEach(r::header);
             return r.build();
         });

@@ -16,7 +16,9 @@ import java.util.Locale;
  * An export job as the Vainu-style async API shows it, on submit and on every poll of {@code link}: the same body.
  * {@code state} is {@code accepted} (stored or queued), {@code process} (pages being fetched), {@code completed} or
  * {@code failure} (an upstream error, a time limit, a cancel); {@code progress} is the rows fetched so far;
- * {@code duration} is in seconds; {@code link} and {@code download_link} are absolute.
+ * {@code duration} is in seconds; {@code link} and {@code download_link} are absolute. {@code download_link} is set
+ * once the export has ended with rows: completed, or a failure that keeps the rows stored before it (the credits ran
+ * out, a page failed, a cancel).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record ExportStatus(
@@ -42,8 +44,9 @@ public record ExportStatus(
         String state = state(job);
         OffsetDateTime end = job.finishedAt() != null ? job.finishedAt() : OffsetDateTime.now();
         double seconds = Duration.between(job.createdAt(), end).toMillis() / 1000.0;
-        boolean completed = "completed".equals(state);
-        String download = completed && job.downloadLink() != null ? base.resolve(job.downloadLink()).toString() : null;
+        // a failure keeps the rows stored before it (say, when the credits ran out): they are downloadable too
+        boolean rows = "completed".equals(state) || ("failure".equals(state) && job.rows() != null && job.rows() > 0);
+        String download = rows && job.downloadLink() != null ? base.resolve(job.downloadLink()).toString() : null;
         String error = null;
         String message = null;
         if ("failure".equals(state)) {

@@ -2,6 +2,7 @@ package io.batchwire.job;
 
 import io.batchwire.credit.CreditLedger;
 import io.batchwire.credit.CreditsConfig;
+import io.batchwire.upstream.UpstreamConfig;
 import io.batchwire.upstream.UpstreamRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -21,6 +22,11 @@ import java.util.UUID;
  * {@code cancelled}, and, when the job failed as a whole, its records that never reached the upstream (no attempt).
  * Records that ran and failed or timed out are refunded too if {@code batchwire.credits.refund-failed} /
  * {@code refund-timed-out} say so. An idempotent replay stores nothing, so it is never charged.
+ *
+ * <p>An export is charged as its pages are stored ({@link #pageCost}: {@code price} per page with
+ * {@code export-credits=per-call}, {@code price} per row with {@code per-row}), in the transaction that stores each
+ * page; its submit charges nothing but is refused (402) when the balance does not cover one page call, or one row.
+ * Nothing of an export is refunded: it pays for what was stored.
  */
 @ApplicationScoped
 public class JobCredits implements JobEndings {
@@ -54,7 +60,28 @@ public class JobCredits implements JobEndings {
      * Answers the credits charged.
      */
     Uni<Long> charge(SqlConnection conn, JobStore.NewJob job) {
+        if (Job.KIND_EXPORT.equals(job.kind())) {
+            long price = price(job.type());
+            return ledger.require(conn, job.tenantId(), pageCost(job.type(), 1), job.type(), unit(job.type()), price)
+                    .replaceWith(0L);
+        }
         return ledger.charge(conn, job.tenantId(), job.id(), job.type(), job.indexes().length, price(job.type()));
+    }
+
+    /** What storing one page of {@code rows} rows of an export of {@code type} costs. */
+    public long pageCost(String type, int rows) {
+        long price = price(type);
+        return perRow(type) ? Math.multiplyExact(price, rows) : price;
+    }
+
+    /** How an export of {@code type} is charged, in words: {@code per row} or {@code per page call}. */
+    public String unit(String type) {
+        return perRow(type) ? "per row" : "per page call";
+    }
+
+    private boolean perRow(String type) {
+        return upstreams.find(type).map(u -> u.config().exportCredits() == UpstreamConfig.ExportCredits.PER_ROW)
+                .orElse(false);
     }
 
     @Override

@@ -70,13 +70,21 @@ public class JobService {
         } catch (ProblemException e) {
             return Uni.createFrom().failure(e);
         }
+        return storeOnce(job, idempotencyKey, scope, hash);
+    }
+
+    /**
+     * Stores the job unless {@code idempotencyKey} was used before: the same key with the same request ({@code hash})
+     * answers the original job as it is now (nothing stored or charged again), with another request 422, while the
+     * first is in flight 409.
+     */
+    private Uni<Submitted> storeOnce(JobStore.NewJob job, String idempotencyKey, String scope, byte[] hash) {
         if (idempotencyKey == null) {
             return store(job, null);
         }
-        return idempotency.claim(tenantId, scope, idempotencyKey, hash).chain(decision -> {
+        return idempotency.claim(job.tenantId(), scope, idempotencyKey, hash).chain(decision -> {
             if (decision.replayOf() != null) {
-                // the original job, as it is now: nothing is stored or charged again
-                return status(tenantId, decision.replayOf()).map(status -> new Submitted(status, true, null));
+                return status(job.tenantId(), decision.replayOf()).map(status -> new Submitted(status, true, null));
             }
             return store(job, decision.claim())
                     .onFailure().call(t -> idempotency.release(decision.claim()));
@@ -85,17 +93,27 @@ public class JobService {
 
     /**
      * Submits an export: the sync endpoint's {@code payload}, whose paginated answer from {@code upstream} becomes the
-     * job's rows, downloadable in {@code format}. Admitted, charged and started as any job (one record: the first page).
+     * job's rows, downloadable in {@code format}. Admitted and started as any job (one record: the first page), charged
+     * as its pages are stored. {@code Idempotency-Key} means what it means for jobs: the request is the upstream, the
+     * format and the payload as sent ({@code result_url} included).
      */
-    public Uni<Submitted> submitExport(UUID tenantId, Upstream upstream, JsonNode payload, ExportFormat format) {
+    public Uni<Submitted> submitExport(UUID tenantId, Upstream upstream, JsonNode payload, ExportFormat format,
+                                       String idempotencyKey) {
         JobStore.NewJob job;
+        byte[] hash;
         try {
+            IdempotencyStore.check(idempotencyKey);
+            hash = idempotencyKey == null ? null : IdempotencyStore.hash(upstream.type() + "\n" + format.wire() + "\n"
+                    + (payload == null ? "null" : payload.toString()));
             job = validator.validateExport(tenantId, upstream, payload, format);
         } catch (ProblemException e) {
             return Uni.createFrom().failure(e);
         }
-        return store(job, null);
+        return storeOnce(job, idempotencyKey, EXPORT_SCOPE, hash);
     }
+
+    /** The idempotency scope of export submits: their keys are apart from those of {@code POST /v1/jobs}. */
+    static final String EXPORT_SCOPE = "exports";
 
     /**
      * A submit's answer: the job's status, whether it replays an earlier request with the same key, and the tenant's

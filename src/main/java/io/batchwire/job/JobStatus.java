@@ -24,7 +24,9 @@ public record JobStatus(
         Long durationMs,
         int totalRecords,
         @JsonInclude(JsonInclude.Include.NON_NULL) Long rows,
-        double progress,
+        @Schema(nullable = true, description = "Percent of records with an outcome; for an export, whose total is not known "
+                + "before its last page, null while it runs (rows counts what it fetched so far) and 100 once it ended")
+        Double progress,
         Counts counts,
         Long estimatedCompletionSeconds,
         long creditsCharged,
@@ -63,8 +65,9 @@ public record JobStatus(
         boolean export = job.isExport();
         return new JobStatus(job.id, job.type, job.kind == null ? Job.KIND_BATCH : job.kind, job.state, job.createdAt,
                 job.startedAt, job.finishedAt, durationMs, job.totalRecords, export ? job.exportRows : null,
-                // an export's pages are counted as they come: it is done when it is final
-                export ? (job.state.isFinal() ? 100.0 : 0.0) : Math.round(1000.0 * done / job.totalRecords) / 10.0,
+                // an export's pages are counted as they come, so no share of its total is known before it ends: its
+                // progress is in rows (fetched so far), and its percent is null until it ends
+                export ? (job.state.isFinal() ? 100.0 : null) : Double.valueOf(Math.round(1000.0 * done / job.totalRecords) / 10.0),
                 new Counts(job.succeeded, job.failed, job.timedOut, job.cancelled, job.totalRecords - done),
                 job.state == JobTransitions.WAITING ? waitEstimate : estimate(job, done, now), job.creditsCharged,
                 job.creditsRefunded, link, link + "/results", downloadLink, job.error, job.timeoutSeconds,

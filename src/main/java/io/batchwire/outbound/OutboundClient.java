@@ -78,6 +78,50 @@ public final class OutboundClient {
 
     /** Sends one attempt; its answer (at most {@code maxBytes}), or an {@link OutboundException} when there is none. */
     public Uni<Response> send(Request request, long maxBytes, Duration deadline) {
+        return receive(request, maxBytes, deadline, (status, headers) -> new Buffered())
+                .map(a -> new Response(a.status(), a.headers(), a.body()));
+    }
+
+    /**
+     * Reads an answer's body as it arrives, on the event loop that receives it: each chunk as it comes, then its end.
+     * {@link #chunk} answering false stops the reading (the connection is reset) and the answer is what {@link #end}
+     * makes of what was read.
+     */
+    public interface BodyReader<T> {
+        boolean chunk(Buffer chunk);
+
+        T end();
+    }
+
+    /** An answer whose body was read by a {@link BodyReader}. */
+    public record Answer<T>(int status, MultiMap headers, T body) {
+        public String header(String name) {
+            return headers.get(name);
+        }
+    }
+
+    /** The whole body, in one buffer. */
+    private static final class Buffered implements BodyReader<Buffer> {
+        private final Buffer body = Buffer.buffer();
+
+        @Override
+        public boolean chunk(Buffer chunk) {
+            body.appendBuffer(chunk);
+            return true;
+        }
+
+        @Override
+        public Buffer end() {
+            return body;
+        }
+    }
+
+    /**
+     * Sends one attempt and reads its answer with the reader {@code readers} gives for its status and headers: at
+     * most {@code maxBytes} in all, within {@code deadline}, or an {@link OutboundException} when there is no answer.
+     */
+    public <T> Uni<Answer<T>> receive(Request request, long maxBytes, Duration deadline,
+                                      java.util.function.BiFunction<Integer, MultiMap, BodyReader<T>> readers) {
         return Uni.createFrom().emitter(em -> {
             AtomicBoolean settled = new AtomicBoolean();
             AtomicBoolean answering = new AtomicBoolean();
@@ -127,23 +171,36 @@ public final class OutboundClient {
                     }
                     HttpClientResponse resp = res.result();
                     answering.set(true);
-                    Buffer body = Buffer.buffer();
+                    BodyReader<T> body;
+                    try {
+                        body = readers.apply(resp.statusCode(), resp.headers());
+                    } catch (RuntimeException e) {
+                        fail.accept(e);
+                        return;
+                    }
+                    long[] read = new long[1];
                     resp.exceptionHandler(fail::accept);
                     resp.handler(chunk -> {
                         if (settled.get()) {
                             return;
                         }
-                        if (body.length() + chunk.length() > maxBytes) {
+                        read[0] += chunk.length();
+                        if (read[0] > maxBytes) {
                             fail.accept(new OutboundException(OutboundException.TOO_LARGE,
                                     "the answer is over the limit of " + maxBytes + " bytes"));
                             return;
                         }
-                        body.appendBuffer(chunk);
+                        if (!body.chunk(chunk) && settled.compareAndSet(false, true)) {
+                            // the reader has seen enough: no more of this answer is read
+                            vertx.cancelTimer(timer[0]);
+                            reset.run();
+                            em.complete(new Answer<>(resp.statusCode(), resp.headers(), body.end()));
+                        }
                     });
                     resp.endHandler(v -> {
                         if (settled.compareAndSet(false, true)) {
                             vertx.cancelTimer(timer[0]);
-                            em.complete(new Response(resp.statusCode(), resp.headers(), body));
+                            em.complete(new Answer<>(resp.statusCode(), resp.headers(), body.end()));
                         }
                     });
                 });

@@ -46,6 +46,7 @@ public final class Upstream {
     private final OutboundPolicy policy;
     private final OutboundClient client;
     private final UpstreamLimits limits;
+    private final com.fasterxml.jackson.core.JsonFactory pageParsers;
 
     Upstream(String type, UpstreamConfig.Upstream config, Vertx vertx, OutboundPolicy policy,
              UpstreamLimits.Scheduler scheduler) {
@@ -65,6 +66,7 @@ public final class Upstream {
         this.client = new OutboundClient(vertx.getDelegate(),
                 OutboundClient.options(config.concurrency(), config.connectTimeout()));
         this.limits = new UpstreamLimits(type, config, scheduler);
+        this.pageParsers = PageReader.factory(config.maxRowBytes());
     }
 
     public String type() {
@@ -259,35 +261,40 @@ public final class Upstream {
         return Uni.createFrom().item(OutboundClient.Request.toUrl(url, method, headers, buffer));
     }
 
+    /** A reader for one page's answer, bounded by {@code max-row-bytes} and {@code max-page-rows}. */
+    public PageReader pageReader() {
+        return new PageReader(pageParsers, config.rowsField(),
+                config.pagination() == UpstreamConfig.Pagination.NEXT_LINK || config.pagination() == UpstreamConfig.Pagination.CURSOR
+                        ? config.nextField() : null,
+                config.maxRowBytes(), config.maxPageRows());
+    }
+
     /**
-     * One page of an answer: {@code {"rows": [...], "next": position or null}}; null when the answer is not a page
-     * (no array of rows where the configuration says). {@code input} is the page record's input.
+     * One page as it was read ({@link PageReader}): {@code {"rows": [...], "next": position or null}}, each row the
+     * upstream's own bytes (written out as they are, never parsed again here). {@code input} is the page record's
+     * input. A cursor or next link ends the export when it is absent, null or empty, or when the page has no rows.
      */
-    public ObjectNode readPage(JsonNode answer, JsonNode input) {
-        if (answer == null) {
-            return null;
+    public ObjectNode page(PageReader.Result read, JsonNode input) {
+        com.fasterxml.jackson.databind.node.JsonNodeFactory nodes = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        com.fasterxml.jackson.databind.node.ArrayNode rows = nodes.arrayNode(read.rows().size());
+        for (String row : read.rows()) {
+            rows.add(nodes.rawValueNode(new com.fasterxml.jackson.databind.util.RawValue(row)));
         }
-        JsonNode rows = answer.isArray() ? answer : answer.get(config.rowsField());
-        if (rows == null || !rows.isArray()) {
-            return null;
-        }
-        JsonNode next = com.fasterxml.jackson.databind.node.NullNode.instance;
+        JsonNode next = nodes.nullNode();
         switch (config.pagination()) {
             case NONE -> { }
             case NEXT_LINK, CURSOR -> {
-                JsonNode n = answer.isObject() ? answer.get(config.nextField()) : null;
-                if (n != null && n.isValueNode() && !n.isNull() && !n.asText().isEmpty() && !rows.isEmpty()) {
-                    next = n.isTextual() ? n : com.fasterxml.jackson.databind.node.TextNode.valueOf(n.asText());
+                if (read.next() != null && !rows.isEmpty()) {
+                    next = nodes.textNode(read.next());
                 }
             }
             case OFFSET -> {
                 if (rows.size() >= config.pageSize()) {
-                    long at = input.path("position").asLong(0);
-                    next = com.fasterxml.jackson.databind.node.LongNode.valueOf(at + rows.size());
+                    next = nodes.numberNode(input.path("position").asLong(0) + rows.size());
                 }
             }
         }
-        ObjectNode page = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode page = nodes.objectNode();
         page.set("rows", rows);
         page.set("next", next);
         return page;
@@ -296,5 +303,14 @@ public final class Upstream {
     /** Sends one attempt: its whole answer within {@code max-response-bytes} and the attempt's deadline. */
     Uni<OutboundClient.Response> send(OutboundClient.Request request) {
         return client.send(request, config.maxResponseBytes(), config.timeout());
+    }
+
+    /**
+     * Sends one attempt, its answer read by the reader {@code readers} gives for its status and headers, within
+     * {@code max-response-bytes} and the attempt's deadline.
+     */
+    <T> Uni<OutboundClient.Answer<T>> receive(OutboundClient.Request request,
+                                              java.util.function.BiFunction<Integer, io.vertx.core.MultiMap, OutboundClient.BodyReader<T>> readers) {
+        return client.receive(request, config.maxResponseBytes(), config.timeout(), readers);
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.batchwire.outbound.OutboundClient;
 import io.batchwire.outbound.OutboundException;
@@ -54,8 +56,11 @@ public class UpstreamCaller {
 
     /**
      * Fetches one page of an export ({@link Upstream#preparePage}), under the same limits, time-outs and retries as a
-     * record; a success's body is the page ({@link Upstream#readPage}: its rows and the next position), an answer that
-     * is not a page fails with {@code not_a_page}.
+     * record; a 2xx answer is read as a stream ({@link PageReader}) and a success's body is the page
+     * ({@link Upstream#page}: its rows as the upstream wrote them, the next position, and the positions seen before),
+     * an answer that is not a page fails with {@code not_a_page}, {@code row_too_large} or {@code too_many_rows}, a
+     * cursor or link seen before (the one asked with, or one of the last {@code pagination-memory}) with
+     * {@code pagination_stuck}.
      */
     public Uni<CallResult> callPage(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore) {
         return call(upstream, input, who, stopBefore, true);
@@ -106,12 +111,17 @@ public class UpstreamCaller {
         return prepared
                 .chain(request -> {
                     long t0 = System.nanoTime();
-                    return upstream.send(request)
-                            .map(r -> {
-                                heed(upstream, r);
-                                Attempt a = classify(upstream, r, n);
-                                return page ? asPage(upstream, input, a) : a;
+                    Uni<Attempt> answered = page ? upstream.receive(request, (status, headers) -> status >= 200 && status < 300
+                                    ? new PageBody(upstream.pageReader()) : new PageBody(null))
+                            .map(a -> {
+                                heed(upstream, a.status(), a::header);
+                                return asPage(upstream, input, a, n);
                             })
+                            : upstream.send(request).map(r -> {
+                                heed(upstream, r.status(), r::header);
+                                return classify(upstream, r, n);
+                            });
+                    return answered
                             .onFailure().recoverWithItem(t -> failure(t, n))
                             .invoke(a -> upstream.limits().sample(Duration.ofNanos(System.nanoTime() - t0), a.overload()));
                 })
@@ -121,23 +131,70 @@ public class UpstreamCaller {
                 .onFailure().recoverWithItem(t -> invalid(n, t));
     }
 
-    /** A successful answer as a page of an export; one that is not a page fails, not worth retrying. */
-    private static Attempt asPage(Upstream upstream, JsonNode input, Attempt a) {
-        if (a.kind != Kind.SUCCEEDED) {
-            return a;
+    /**
+     * A page's answer as it is read: a 2xx one by its {@link PageReader} (only the rows are held), any other one whole
+     * (within the byte cap), for its error.
+     */
+    private static final class PageBody implements OutboundClient.BodyReader<PageBody> {
+        private final PageReader reader;
+        private final Buffer other = Buffer.buffer();
+        private PageReader.Result page;
+
+        PageBody(PageReader reader) {
+            this.reader = reader;
         }
-        JsonNode page = upstream.readPage(a.result, input);
-        if (page == null) {
-            return Attempt.failed(a.attempt, a.statusCode, false, null, "not_a_page", "the upstream's answer has no array of rows in '"
-                    + upstream.config().rowsField() + "'");
+
+        @Override
+        public boolean chunk(Buffer chunk) {
+            if (reader == null) {
+                other.appendBuffer(chunk);
+                return true;
+            }
+            return reader.chunk(chunk.getBytes());
         }
+
+        @Override
+        public PageBody end() {
+            page = reader == null ? null : reader.end();
+            return this;
+        }
+    }
+
+    /**
+     * An answer to a page request: a 2xx one is the page ({@link Upstream#page}: its rows and the next position) or,
+     * when it is not a page, a failure not worth retrying; any other answer is classified as a record's.
+     */
+    private static Attempt asPage(Upstream upstream, JsonNode input, OutboundClient.Answer<PageBody> a, int n) {
+        PageReader.Result read = a.body().page;
+        if (read == null) {
+            return refused(a.status(), a.body().other, a::header, n);
+        }
+        String blocked = BlockPages.signal(upstream.config(), a::header, null);
+        if (blocked != null) {
+            return Attempt.failed(n, a.status(), false, null, "blocked",
+                    "the target answered " + a.status() + " with a block page, not content (" + blocked + ")");
+        }
+        if (read.refused()) {
+            return Attempt.failed(n, a.status(), false, null, read.code(), read.message());
+        }
+        ObjectNode page = upstream.page(read, input);
         JsonNode next = page.get("next");
-        if (!next.isNull() && next.asText().equals(input.path("position").asText(null))) {
-            // an upstream that answers with the cursor (or link) it was asked with would be asked for ever
-            return Attempt.failed(a.attempt, a.statusCode, false, null, "pagination_stuck", "the upstream answered with the"
-                    + " same '" + upstream.config().nextField() + "' it was asked for: its pagination does not advance");
+        UpstreamConfig.Upstream cfg = upstream.config();
+        if (!next.isNull() && (cfg.pagination() == UpstreamConfig.Pagination.CURSOR
+                || cfg.pagination() == UpstreamConfig.Pagination.NEXT_LINK)) {
+            if (next.asText().equals(input.path("position").asText(null))) {
+                // an upstream that answers with the cursor (or link) it was asked with would be asked for ever
+                return Attempt.failed(n, a.status(), false, null, "pagination_stuck", "the upstream answered with the"
+                        + " same '" + cfg.nextField() + "' it was asked for: its pagination does not advance");
+            }
+            ArrayNode seen = PageMemory.seen(input, cfg.paginationMemory());
+            if (PageMemory.contains(seen, next.asText())) {
+                return Attempt.failed(n, a.status(), false, null, "pagination_stuck", "the upstream answered with a '"
+                        + cfg.nextField() + "' it gave before: its pagination goes round in a cycle");
+            }
+            page.set(PageMemory.FIELD, seen);
         }
-        return new Attempt(Kind.SUCCEEDED, a.attempt, a.statusCode, false, null, page, null, null);
+        return new Attempt(Kind.SUCCEEDED, n, a.status(), false, null, page, null, null);
     }
 
     private static Attempt invalid(int n, Throwable e) {
@@ -150,23 +207,22 @@ public class UpstreamCaller {
      * whole cluster (at most {@code max-retry-after}), a used-up rate-limit window pauses it until the window resets,
      * and a declared policy caps its rate.
      */
-    private static void heed(Upstream upstream, OutboundClient.Response r) {
+    private static void heed(Upstream upstream, int code, java.util.function.Function<String, String> header) {
         UpstreamLimits limits = upstream.limits();
-        int code = r.status();
         if (code == 429) {
             limits.noteTooMany();
         }
         if (code == 429 || code == 503) {
-            Duration ra = retryAfter(r.header("Retry-After"));
+            Duration ra = retryAfter(header.apply("Retry-After"));
             if (ra != null) {
                 limits.pause(min(ra, upstream.config().maxRetryAfter()));
             }
         }
-        Duration exhausted = RateLimitHeaders.exhausted(r::header);
+        Duration exhausted = RateLimitHeaders.exhausted(header);
         if (exhausted != null) {
             limits.pause(exhausted);
         }
-        limits.learnRate(RateLimitHeaders.policyRate(r.header("RateLimit-Policy")));
+        limits.learnRate(RateLimitHeaders.policyRate(header.apply("RateLimit-Policy")));
     }
 
     private Attempt classify(Upstream upstream, OutboundClient.Response r, int n) {
@@ -180,12 +236,17 @@ public class UpstreamCaller {
             }
             return new Attempt(Kind.SUCCEEDED, n, code, false, null, parse(body), null, null);
         }
+        return refused(code, body, r::header, n);
+    }
+
+    /** A non-2xx answer: worth retrying on 408, 429 and 5xx (but 501); its error quotes the start of the body. */
+    private static Attempt refused(int code, Buffer body, java.util.function.Function<String, String> header, int n) {
         boolean retryable = code == 429 || code == 408 || (code >= 500 && code != 501);
         String snippet = body.length() > ERROR_BODY_CHARS * 4 ? body.getString(0, ERROR_BODY_CHARS * 4) : body.toString();
         if (snippet.length() > ERROR_BODY_CHARS) {
             snippet = snippet.substring(0, ERROR_BODY_CHARS);
         }
-        return Attempt.failed(n, code, retryable, retryAfter(r.header("Retry-After")), "upstream_status",
+        return Attempt.failed(n, code, retryable, retryAfter(header.apply("Retry-After")), "upstream_status",
                 "upstream answered " + code + (snippet.isBlank() ? "" : ": " + snippet));
     }
 

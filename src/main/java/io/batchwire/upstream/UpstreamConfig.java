@@ -165,9 +165,37 @@ public interface UpstreamConfig {
         /** offset: rows asked per page; a shorter page is the last. */
         @WithDefault("1000")
         int pageSize();
+
+        /**
+         * Exports: a page's answer is read as a stream and only its rows are held, each at most this many bytes (and
+         * no string anywhere in the answer longer): a larger row fails the export with {@code row_too_large}.
+         */
+        @WithDefault("65536")
+        int maxRowBytes();
+
+        /** Exports: most rows one page may hold; a page with more fails the export with {@code too_many_rows}. */
+        @WithDefault("10000")
+        int maxPageRows();
+
+        /**
+         * Exports with a cursor or next link: how many of the last positions are remembered, so an upstream whose
+         * pagination goes round in a cycle (A, B, A) fails the export with {@code pagination_stuck}.
+         */
+        @WithDefault("32")
+        int paginationMemory();
+
+        /**
+         * Exports on a metered plan: {@code per-call} charges {@code price} credits for each page stored,
+         * {@code per-row} charges {@code price} for each row stored. Charged as each page is stored, once.
+         */
+        @WithDefault("per-call")
+        ExportCredits exportCredits();
     }
 
     enum Kind { TEMPLATE, HTTP }
+
+    /** How an export is charged: per page fetched and stored, or per row stored. */
+    enum ExportCredits { PER_CALL, PER_ROW }
 
     /**
      * {@code none}: one answer is the whole result; {@code next-link}: the answer's {@code next-field} is the URL of the

@@ -31,7 +31,8 @@ import static org.awaitility.Awaitility.await;
  * An export of 300,000 rows in pages of 1,000 on the packaged service (256 MiB heap), killed (SIGKILL) a third of the
  * way through and started again: the export resumes from the last stored page and ends with exactly 300,000 rows in
  * the upstream's order, the heap after GC stays within a fixed margin of its idle level while pages stream through,
- * the CSV and JSONL downloads hold every row once, in order, and {@code result_url} receives the same file.
+ * the CSV and JSONL downloads hold every row once, in order, and {@code result_url} receives the same file. The
+ * tenant's plan is metered, charged per page call: every stored page is charged exactly once across the kill.
  */
 class ExportIT {
 
@@ -71,6 +72,12 @@ class ExportIT {
 
     @Test
     void aKilledExportResumesAndYieldsEveryRowOnceInOrderInBoundedMemory() throws Exception {
+        // a metered plan, charged per page call (price 1): the kill and the resume must not charge a page twice
+        try (java.sql.Connection c = cluster.jdbc(); java.sql.Statement st = c.createStatement()) {
+            st.execute("UPDATE plans SET metered = true WHERE name = (SELECT plan FROM tenants WHERE name = 'cluster')");
+            st.execute("INSERT INTO credit_entries (tenant_id, kind, amount, note) SELECT id, 'grant', 1000000, 'ExportIT'"
+                    + " FROM tenants WHERE name = 'cluster'");
+        }
         // warm every path once (fetch, store, download, push), then take the idle heap after GC as the baseline
         String warm = "/bucket/" + UUID.randomUUID() + "/ok";
         JsonNode warmed = awaitFinal(submit(5_000, warm), Duration.ofSeconds(120));
@@ -121,6 +128,14 @@ class ExportIT {
         if (KILL) {
             assertThat(pagesAfter).as("pages fetched after the kill").isLessThanOrEqualTo((ROWS - storedAtKill) / 1000 + 2);
         }
+
+        // every stored page charged once, the kill notwithstanding: one charge per page, of 1 credit, and no other
+        long pages = cluster.count("SELECT count(*) FROM job_records WHERE job_id = ? AND status = 'succeeded'", id);
+        assertThat(pages).isEqualTo(cluster.count("SELECT total_records FROM jobs WHERE id = ?", id));
+        assertThat(cluster.count("SELECT count(*) FROM credit_entries WHERE job_id = ? AND kind = 'charge'", id)).isEqualTo(pages);
+        assertThat(cluster.count("SELECT count(DISTINCT page) FROM credit_entries WHERE job_id = ? AND kind = 'charge'", id))
+                .isEqualTo(pages);
+        assertThat(cluster.count("SELECT -sum(amount) FROM credit_entries WHERE job_id = ?", id)).isEqualTo(pages);
 
         // exactly ROWS rows, numbered 0..ROWS-1, each row its own number: none missing, none twice, in order
         assertThat(cluster.count("SELECT count(*) FROM export_rows WHERE job_id = ?", id)).isEqualTo(ROWS);

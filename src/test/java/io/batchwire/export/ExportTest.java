@@ -85,7 +85,10 @@ class ExportTest {
         // Batchwire's own dialect shows the same job: kind export, its rows, 13 pages as records
         api.req().get("/v1/jobs/" + id).then().statusCode(200).body("kind", equalTo("export"))
                 .body("rows", equalTo(rows)).body("state", equalTo("completed")).body("total_records", equalTo(13))
-                .body("counts.succeeded", equalTo(13));
+                .body("counts.succeeded", equalTo(13)).body("progress", equalTo(100.0f))
+                // an unmetered plan is never charged, an export no more than a job
+                .body("credits_charged", equalTo(0));
+        assertThat(api.req().get("/v1/credits").then().statusCode(200).extract().<List<Object>>path("items")).isEmpty();
     }
 
     @Test
@@ -182,6 +185,83 @@ class ExportTest {
         // the first page was stored; the second answered the cursor it was asked with, and nothing after it was fetched
         api.req().get("/v1/jobs/" + done.getString("id")).then().body("state", equalTo("failed"))
                 .body("kind", equalTo("export")).body("rows", equalTo(1_000)).body("total_records", equalTo(2));
+    }
+
+    @Test
+    void anUpstreamWhosePaginationGoesRoundInACycleFailsTheExport() {
+        Api api = Api.newTenant();
+        // cursors 1000, 2000, then 1000 again: not the cursor it was asked with, but one it gave before
+        String link = api.req().body(Map.of("rows", 10_000, "page_size", 1_000, "cycle", true)).post(PATH)
+                .then().statusCode(202).extract().path("link");
+        JsonPath done = poll(api, link, Duration.ofSeconds(60));
+        assertThat(done.getString("state")).isEqualTo("failure");
+        assertThat(done.getString("error_msg")).contains("goes round in a cycle");
+        String id = done.getString("id");
+        api.req().get("/v1/jobs/" + id).then().body("state", equalTo("failed")).body("rows", equalTo(2_000))
+                .body("total_records", equalTo(3)).body("counts.failed", equalTo(1));
+        assertThat(api.req().get("/v1/jobs/" + id + "/results/2").then().statusCode(200).extract().<String>path("error.code"))
+                .isEqualTo("pagination_stuck");
+    }
+
+    @Test
+    void hostileOrBrokenPagesFailTheExportAndStoreNothingOfThem() {
+        Map<String, String> expected = Map.of(
+                "big_row", "row_too_large", "many_rows", "too_many_rows", "truncated", "not_a_page",
+                "malformed", "not_a_page", "no_rows", "not_a_page");
+        Map<String, String> says = Map.of(
+                "big_row", "over 4096 bytes", "many_rows", "more than 2000 rows", "truncated", "truncated",
+                "malformed", "not JSON", "no_rows", "no array of rows in 'results'");
+        Api api = Api.newTenant();
+        Map<String, String> links = new java.util.TreeMap<>();
+        for (String hostile : expected.keySet()) {
+            links.put(hostile, api.req().body(Map.of("rows", 5_000, "page_size", 1_000, "hostile", hostile, "hostile_at", 1_000))
+                    .post(PATH).then().statusCode(202).extract().path("link"));
+        }
+        for (var e : links.entrySet()) {
+            JsonPath done = poll(api, e.getValue(), Duration.ofSeconds(60));
+            assertThat(done.getString("state")).as(e.getKey()).isEqualTo("failure");
+            assertThat(done.getString("error_msg")).as(e.getKey()).contains(says.get(e.getKey()));
+            String id = done.getString("id");
+            // the first page is kept; of the bad one nothing, and nothing was asked after it
+            JsonPath job = api.job(id);
+            assertThat(job.getString("state")).as(e.getKey()).isEqualTo("failed");
+            assertThat(job.getLong("rows")).as(e.getKey()).isEqualTo(1_000);
+            assertThat(job.getInt("total_records")).as(e.getKey()).isEqualTo(2);
+            JsonPath page = api.req().get("/v1/jobs/" + id + "/results/1").then().statusCode(200).extract().jsonPath();
+            assertThat(page.getString("error.code")).as(e.getKey()).isEqualTo(expected.get(e.getKey()));
+            assertThat(page.getInt("attempts")).as("%s: not worth retrying", e.getKey()).isEqualTo(1);
+            List<String> lines = new String(api.req().queryParam("format", "jsonl").get("/v1/jobs/" + id + "/download")
+                    .then().statusCode(200).extract().asByteArray(), StandardCharsets.UTF_8).lines().toList();
+            assertThat(lines).as(e.getKey()).hasSize(1_000);
+            assertThat(lines.getLast()).isEqualTo(PagedRows.row(999));
+        }
+    }
+
+    @Test
+    void anIdempotencyKeyMeansWhatItMeansForJobs() {
+        Api api = Api.newTenant();
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> payload = Map.of("rows", 1_500, "page_size", 1_000);
+        String id = api.req().header("Idempotency-Key", key).queryParam("async_format", "csv").body(payload).post(PATH)
+                .then().statusCode(202).header("Idempotent-Replayed", nullValue()).extract().path("id");
+        // the same key and payload: the same export, as it is now, and nothing new stored
+        for (int i = 0; i < 2; i++) {
+            api.req().header("Idempotency-Key", key).queryParam("async_format", "csv").body(payload).post(PATH)
+                    .then().statusCode(202).header("Idempotent-Replayed", equalTo("true")).body("id", equalTo(id))
+                    .body("link", startsWith("http://"));
+        }
+        // the same key with another payload, or another format: refused as for jobs, nothing stored
+        api.req().header("Idempotency-Key", key).queryParam("async_format", "csv").body(Map.of("rows", 99)).post(PATH)
+                .then().statusCode(422).contentType("application/problem+json");
+        api.req().header("Idempotency-Key", key).queryParam("async_format", "jsonl").body(payload).post(PATH)
+                .then().statusCode(422).contentType("application/problem+json");
+        // export keys are apart from job keys: the same key submits a job
+        api.req().header("Idempotency-Key", key).body(Map.of("type", "company", "records", List.of(Map.of("domain", "ok-idem.com"))))
+                .post("/v1/jobs").then().statusCode(202).header("Idempotent-Replayed", nullValue());
+        api.req().header("Idempotency-Key", "x".repeat(300)).body(payload).post(PATH).then().statusCode(400)
+                .contentType("application/problem+json");
+        assertThat(api.req().get("/v1/jobs").then().statusCode(200).extract().<List<Object>>path("items")).hasSize(2);
+        assertThat(poll(api, "/v1/async_result/" + id + "/", Duration.ofSeconds(60)).getLong("progress")).isEqualTo(1_500);
     }
 
     @Test

@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * next row number as text, null at the end), or for {@code /offset} reads {@code offset} and {@code limit} from the
  * payload, or for {@code /link} answers the next page's absolute URL ({@code ?from=}) in {@code next}. Row {@code i} is {@code {"id": i, "name": "org-i", "country": "FI"}}: the rows are numbered, so a test
  * can check that every row came exactly once, in order. A payload with {@code "bad": true} is answered 400 with a
- * problem body, as a sync endpoint refuses a query it does not understand.
+ * problem body, as a sync endpoint refuses a query it does not understand. {@code "cycle": true} answers the third
+ * page's request with the second page's cursor again (A, B, A); {@code "hostile": "big_row" | "many_rows" |
+ * "truncated" | "malformed" | "no_rows"} spoils the pages from row {@code hostile_at} on.
  */
 public final class PagedRows {
 
@@ -64,9 +66,31 @@ public final class PagedRows {
             out.append(row(i));
         }
         String next = payload.getBoolean("stuck", false) ? "\"" + from + "\"" // a cursor that never advances
+                : payload.getBoolean("cycle", false) && from == 2L * size ? "\"" + size + "\"" // A, B, then A again
                 : to >= total ? "null"
                 : link ? "\"http://" + req.getHeader("Host") + req.path() + "?from=" + to + "\"" : "\"" + to + "\"";
         out.append("],\"next\":").append(next).append('}');
+        // a hostile or broken page from row "hostile_at" on: the pages before it are well-formed
+        String hostile = payload.getString("hostile");
+        if (hostile != null && from >= payload.getLong("hostile_at", 0L)) {
+            String page = out.toString();
+            String bad = switch (hostile) {
+                // a row far over max-row-bytes, inside an otherwise good page
+                case "big_row" -> page.replaceFirst("\"country\":\"FI\"", "\"country\":\"FI\",\"blob\":["
+                        + "1,".repeat(5_000) + "1]");
+                // more rows than max-page-rows
+                case "many_rows" -> "{\"results\":[" + "{},".repeat(2_500) + "{}],\"next\":null}";
+                // the answer ends (cleanly, as far as HTTP goes) in the middle of its JSON
+                case "truncated" -> page.substring(0, page.length() / 2);
+                // not JSON after a good start
+                case "malformed" -> page.substring(0, page.length() / 2) + "}}]]nonsense";
+                // a 200 that is not a page at all
+                case "no_rows" -> "{\"data\":[1,2,3],\"next\":null}";
+                default -> page;
+            };
+            out.setLength(0);
+            out.append(bad);
+        }
         long delay = payload.getLong("delay_ms", 0L);
         Runnable answer = () -> req.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(out.toString());
         if (delay > 0) {

@@ -92,6 +92,16 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
         cfg.put("batchwire.upstreams.organizations.pagination", "cursor");
         cfg.put("batchwire.upstreams.organizations.timeout", "5s");
         cfg.put("batchwire.upstreams.organizations.concurrency", "4");
+        cfg.put("batchwire.upstreams.organizations.max-row-bytes", "4096");
+        cfg.put("batchwire.upstreams.organizations.max-page-rows", "2000");
+        // the same endpoint, charged per row on a metered plan (organizations is charged per page call)
+        cfg.put("batchwire.upstreams.rows-orgs.url", base + "/paged/cursor");
+        cfg.put("batchwire.upstreams.rows-orgs.method", "POST");
+        cfg.put("batchwire.upstreams.rows-orgs.path", "/api/v3/rows-organizations");
+        cfg.put("batchwire.upstreams.rows-orgs.pagination", "cursor");
+        cfg.put("batchwire.upstreams.rows-orgs.export-credits", "per-row");
+        cfg.put("batchwire.upstreams.rows-orgs.price", "2");
+        cfg.put("batchwire.upstreams.rows-orgs.timeout", "5s");
         cfg.put("batchwire.upstreams.offset-orgs.url", base + "/paged/offset");
         cfg.put("batchwire.upstreams.offset-orgs.method", "POST");
         cfg.put("batchwire.upstreams.offset-orgs.path", "/api/v3/offset-organizations");
