@@ -45,8 +45,15 @@ if [[ -z "${SKIP_BUILD:-}" || ! -f "$JAR" ]]; then
   ./mvnw -q -B package -DskipTests
 fi
 
+AOT=()
+CACHE=target/quarkus-app/app.aot
+if [[ -s "$CACHE" && "$CACHE" -nt "$JAR" ]] && (( $(java_major "$JAVA") >= 25 )); then
+  say "using the AOT cache $CACHE (deploy/local/aot-train.sh)"
+  AOT=(-XX:AOTCache="$CACHE")
+fi
+
 say "starting Batchwire on http://127.0.0.1:$HTTP_PORT (demo profile; API key: demo-key). Ctrl-C to stop."
-exec "$JAVA" @"$ROOT/deploy/jvm.options" -Xmx512m -Dquarkus.profile=demo -Dquarkus.http.port="$HTTP_PORT" \
+exec "$JAVA" @"$ROOT/deploy/jvm.options" "${AOT[@]}" -Xmx512m -Dquarkus.profile=demo -Dquarkus.http.port="$HTTP_PORT" \
   -Dkafka.bootstrap.servers="$BOOTSTRAP" \
   -Dquarkus.datasource.reactive.url="postgresql://$PGHOST:$PGPORT/batchwire" \
   -Dquarkus.datasource.jdbc.url="jdbc:postgresql://$PGHOST:$PGPORT/batchwire" \

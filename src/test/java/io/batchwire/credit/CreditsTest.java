@@ -131,16 +131,17 @@ class CreditsTest {
     void aCancelRefundsTheRecordsThatDidNotRun() {
         Api api = metered("t-cr-cancel", 20);
         api.grant(100);
-        // 8 calls at once of 400 ms each: 24 records take three rounds
-        String id = api.submit("company", records(24, "delay-400"));
+        // 8 calls at once of 400 ms each: 80 records take ten rounds, so the cancel after the first round finds work
+        // left even when this machine is slow to show the first outcomes
+        String id = api.submit("company", records(80, "delay-400"));
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> api.job(id).getInt("counts.succeeded") >= 8);
         JsonPath cancelled = api.req().post("/v1/jobs/" + id + "/cancel").then().statusCode(200).extract().jsonPath();
         int notRun = cancelled.getInt("counts.cancelled");
-        assertThat(notRun).isBetween(1, 16);
-        assertThat(cancelled.getLong("credits_charged")).isEqualTo(24);
+        assertThat(notRun).isBetween(1, 72);
+        assertThat(cancelled.getLong("credits_charged")).isEqualTo(80);
         assertThat(cancelled.getLong("credits_refunded")).as("refunded in the transaction that cancelled it").isEqualTo(notRun);
-        assertThat(api.balance()).isEqualTo(100 - 24 + notRun);
+        assertThat(api.balance()).isEqualTo(100 - 80 + notRun);
         JsonPath ledger = api.req().get("/v1/credits").then().statusCode(200).extract().jsonPath();
         assertThat(ledger.getString("items[0].kind")).isEqualTo("refund");
         assertThat(ledger.getInt("items[0].records")).isEqualTo(notRun);
