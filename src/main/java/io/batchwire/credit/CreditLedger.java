@@ -56,11 +56,18 @@ public class CreditLedger {
             WHERE r.n > 0 AND c.amount < 0
             ON CONFLICT (job_id, kind) WHERE job_id IS NOT NULL AND page IS NULL DO NOTHING""";
 
-    /** Locks the tenants' rows, in id order, and reads their balances and whether their plans are metered. */
+    /**
+     * Locks the tenants' rows, in id order, and reads whether their plans are metered. The balances are read by
+     * {@link #BALANCES} in a statement of its own: a statement that waited for a lock still sees the data of its
+     * snapshot from before the wait, so a balance read with the lock could miss a charge committed meanwhile.
+     */
     private static final String LOCK_ACCOUNTS = """
-            SELECT t.id, p.metered,
-                   (SELECT coalesce(sum(e.amount), 0)::bigint FROM credit_entries e WHERE e.tenant_id = t.id) AS balance
+            SELECT t.id, p.metered
             FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = ANY($1) ORDER BY t.id FOR NO KEY UPDATE OF t""";
+
+    /** The balances of tenants (after their rows are locked); a tenant without entries has none here (0). */
+    private static final String BALANCES = """
+            SELECT tenant_id, sum(amount)::bigint AS balance FROM credit_entries WHERE tenant_id = ANY($1) GROUP BY tenant_id""";
 
     /** One charge per stored page of an export; a page already charged is not charged again. */
     private static final String CHARGE_PAGES = """
@@ -160,10 +167,16 @@ public class CreditLedger {
      * each one's account: charges decided on these balances cannot overdraw.
      */
     public Uni<Map<UUID, Account>> lockAccounts(SqlConnection conn, UUID[] tenantIds) {
-        return conn.preparedQuery(LOCK_ACCOUNTS).execute(Tuple.of((Object) tenantIds)).map(rows -> {
-            Map<UUID, Account> out = new java.util.HashMap<>();
-            rows.forEach(r -> out.put(r.getUUID("id"), new Account(r.getLong("balance"), r.getBoolean("metered"))));
-            return out;
+        return conn.preparedQuery(LOCK_ACCOUNTS).execute(Tuple.of((Object) tenantIds)).chain(locked -> {
+            Map<UUID, Boolean> metered = new java.util.HashMap<>();
+            locked.forEach(r -> metered.put(r.getUUID("id"), r.getBoolean("metered")));
+            return conn.preparedQuery(BALANCES).execute(Tuple.of((Object) tenantIds)).map(balances -> {
+                Map<UUID, Long> balance = new java.util.HashMap<>();
+                balances.forEach(r -> balance.put(r.getUUID("tenant_id"), r.getLong("balance")));
+                Map<UUID, Account> out = new java.util.HashMap<>();
+                metered.forEach((id, m) -> out.put(id, new Account(balance.getOrDefault(id, 0L), m)));
+                return out;
+            });
         });
     }
 

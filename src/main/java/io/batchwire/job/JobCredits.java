@@ -31,6 +31,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobCredits implements JobEndings {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(JobCredits.class);
+
     /** Per charged job that just ended: the records its end gives back, by reason. */
     private static final String REFUNDABLE = """
             SELECT j.id, j.cancelled, j.timed_out, j.failed,
@@ -68,9 +70,19 @@ public class JobCredits implements JobEndings {
         return ledger.charge(conn, job.tenantId(), job.id(), job.type(), job.indexes().length, price(job.type()));
     }
 
-    /** What storing one page of {@code rows} rows of an export of {@code type} costs. */
+    /**
+     * What storing one page of {@code rows} rows of an export of {@code type} costs. The status writer asks this for
+     * pages another replica fetched: a type this replica's configuration does not know (replicas deployed with
+     * different upstreams) costs nothing here and says so in the log, rather than failing the status writer's batch
+     * again and again and halting its partition.
+     */
     public long pageCost(String type, int rows) {
-        long price = price(type);
+        var upstream = upstreams.find(type);
+        if (upstream.isEmpty()) {
+            LOG.warnf("a page of an export of type '%s' is stored without a charge: this replica has no upstream of that type", type);
+            return 0;
+        }
+        long price = upstream.get().config().price();
         return perRow(type) ? Math.multiplyExact(price, rows) : price;
     }
 

@@ -38,6 +38,8 @@ final class AdaptiveLimit {
     /** The limit when latency alone last said overload, and until when growth stays below it. */
     private final Ceiling slowed = new Ceiling();
     private long lastCut = Long.MIN_VALUE / 2;
+    /** The limit just before the last cut. */
+    private double beforeLastCut;
     private double baselineMs;
     private double lastWindowMs;
     private long epochStart = Long.MIN_VALUE;
@@ -97,8 +99,13 @@ final class AdaptiveLimit {
 
     private void cut(long now, Ceiling ceiling, long hold) {
         if (now - lastCut < window()) {
-            return; // one cut per window: the answers of one burst all say the same
+            // one cut per window: the answers of one burst all say the same; but a refusal just after a latency cut
+            // still marks the level it came at (the one before that cut) for its own, longer hold
+            ceiling.at = Math.min(ceiling.until > now ? ceiling.at : Double.MAX_VALUE, beforeLastCut);
+            ceiling.until = Math.max(ceiling.until, now + hold);
+            return;
         }
+        beforeLastCut = limit;
         ceiling.at = limit;
         ceiling.until = now + hold;
         slowStart = false;

@@ -126,4 +126,42 @@ class AdaptiveLimitTest {
             assertThat(trace[w]).as("window " + w + ": held just below the refused level").isBetween(44, 50);
         }
     }
+
+    @Test
+    void aRefusalRightAfterALatencyCutStillHoldsForTheWholeHold() {
+        AdaptiveLimit limit = new AdaptiveLimit(100, 0.9, 1.5, HOLD);
+        long[] now = {0};
+        // healthy windows at 100 ms: slow start takes it to 40 or more
+        while (limit.limit() < 40) {
+            window(limit, now, 100, Integer.MAX_VALUE);
+        }
+        // slow windows until latency alone cuts it
+        int level = limit.limit();
+        while (limit.limit() >= level) {
+            level = limit.limit();
+            window(limit, now, 200, Integer.MAX_VALUE);
+        }
+        // within the same window, the upstream refuses at that level
+        now[0] += MS;
+        limit.sample(now[0], 100, true, level);
+        // from now on it refuses at that level and is otherwise healthy: long past the latency hold, the limit stays
+        // below the level that was refused
+        StringBuilder seen = new StringBuilder();
+        int highest = 0;
+        for (int w = 0; w < 100; w++) {
+            window(limit, now, 100, level - 1);
+            highest = Math.max(highest, limit.limit());
+            seen.append(' ').append(limit.limit());
+        }
+        assertThat(highest).as("held below the refused level " + level + ":" + seen).isLessThan(level);
+    }
+
+    /** One window at the limit in force, every call of {@code latency} ms; calls from {@code refuseFrom} on are refused. */
+    private static void window(AdaptiveLimit limit, long[] now, double latency, int refuseFrom) {
+        int n = limit.limit();
+        for (int i = 0; i < n; i++) {
+            now[0] += (long) (latency * MS / n);
+            limit.sample(now[0], latency, i >= refuseFrom, n);
+        }
+    }
 }
