@@ -37,6 +37,12 @@ public class UpstreamCaller {
     private final ObjectReader bodyReader;
     private final MeterRegistry metrics;
     private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, io.micrometer.core.instrument.Counter> answers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A record's whole call (retries included), by upstream and outcome ({@code status}); with p50 and p99. */
+    public static final String RECORD_DURATION = "batchwire.upstream.record.duration";
+    /** Every attempt's answer, by upstream and {@code class}: 2xx, 429, 5xx, other (any other status), error (none). */
+    public static final String ANSWERS = "batchwire.upstream.answers";
 
     public UpstreamCaller(ObjectMapper json, MeterRegistry metrics) {
         this.bodyReader = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -74,8 +80,16 @@ public class UpstreamCaller {
 
     /** The per-upstream, per-outcome timer, looked up once (this is on every record's path). */
     private Timer timer(String upstream, Kind kind) {
-        return timers.computeIfAbsent(upstream + "/" + kind.wire(), k -> Timer.builder("batchwire.upstream.record.duration")
-                .tag("upstream", upstream).tag("status", kind.wire()).register(metrics));
+        return timers.computeIfAbsent(upstream + "/" + kind.wire(), k -> Timer.builder(RECORD_DURATION)
+                .tag("upstream", upstream).tag("status", kind.wire()).publishPercentiles(0.5, 0.99).register(metrics));
+    }
+
+    /** Counts one attempt's answer by its class (status null: no answer). */
+    private void answered(String upstream, Integer status) {
+        String cls = status == null ? "error" : status == 429 ? "429" : status >= 200 && status < 300 ? "2xx"
+                : status >= 500 && status < 600 ? "5xx" : "other";
+        answers.computeIfAbsent(upstream + "/" + cls, k -> io.micrometer.core.instrument.Counter.builder(ANSWERS)
+                .tag("upstream", upstream).tag("class", cls).register(metrics)).increment();
     }
 
     /** Whose call it is: the tenant's weight shares the upstream among the tenants waiting for it. */
@@ -108,10 +122,12 @@ public class UpstreamCaller {
                     long t0 = System.nanoTime();
                     return upstream.send(request)
                             .map(r -> {
+                                answered(upstream.type(), r.status());
                                 heed(upstream, r);
                                 Attempt a = classify(upstream, r, n);
                                 return page ? asPage(upstream, input, a) : a;
                             })
+                            .onFailure().invoke(t -> answered(upstream.type(), null))
                             .onFailure().recoverWithItem(t -> failure(t, n))
                             .invoke(a -> upstream.limits().sample(Duration.ofNanos(System.nanoTime() - t0), a.overload()));
                 })
