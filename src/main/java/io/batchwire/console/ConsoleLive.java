@@ -69,7 +69,7 @@ public class ConsoleLive {
         Duration every = config.liveInterval().compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : config.liveInterval();
         Rates rates = new Rates();
         AtomicBoolean last = new AtomicBoolean();
-        return Multi.createFrom().ticks().startingAfter(Duration.ZERO).every(every)
+        return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(every)
                 .onOverflow().drop()
                 .select().first(config.liveMaxDuration())
                 .emitOn(task -> context.runOnContext(v -> task.run()))
