@@ -167,7 +167,8 @@ public class ConsoleResource {
 
     /**
      * The admin key opens an operator's session, a tenant's API key a read-only session of that tenant; a wrong key
-     * shows the form again (401). The form's CSRF token must match its cookie (403 otherwise).
+     * shows the form again with the error and sets no session (200: the form page itself is fine, and a browser
+     * logs any 4xx page as an error). The form's CSRF token must match its cookie (403 otherwise).
      */
     @POST
     @Path("/login")
@@ -180,13 +181,13 @@ public class ConsoleResource {
         }
         Instant expires = Instant.now().plus(config.sessionTtl());
         if (key == null || key.isBlank() || key.length() > 512) {
-            return login(401, "Enter the admin key or an API key.");
+            return login(200, "Enter the admin key or an API key.");
         }
         if (adminKey.matches(key)) {
             return Uni.createFrom().item(loggedIn(ConsoleSession.admin(key, expires)));
         }
         return directory.byKey(key).chain(found -> found.isEmpty()
-                ? login(401, "That key is not valid.")
+                ? login(200, "That key is not valid.")
                 : Uni.createFrom().item(loggedIn(ConsoleSession.tenant(found.get().id(), ApiKey.hash(key), expires))));
     }
 

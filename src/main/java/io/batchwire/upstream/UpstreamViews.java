@@ -40,8 +40,8 @@ public class UpstreamViews {
 
     /**
      * This replica's counts since it started, for one upstream: records finished (every outcome), attempts answered
-     * in all, of them 429s and 5xx, and the p50 / p99 of succeeded records' whole call (retries included; recent
-     * calls, as Micrometer's decaying percentiles), in ms (null before any).
+     * in all, of them 429s and 5xx, and the p50 / p99 of one attempt's round trip (recent attempts, as Micrometer's
+     * decaying percentiles), in ms (null before any).
      */
     public record Stats(String type, long records, long answers, long tooMany, long serverErrors, Double p50Ms,
                         Double p99Ms) {
@@ -53,17 +53,18 @@ public class UpstreamViews {
 
     private Stats stats(String type) {
         long records = 0;
-        Double p50 = null;
-        Double p99 = null;
         for (Timer t : metrics.find(UpstreamCaller.RECORD_DURATION).tag("upstream", type).timers()) {
             records += t.count();
-            if ("succeeded".equals(t.getId().getTag("status")) && t.count() > 0) {
-                for (ValueAtPercentile v : t.takeSnapshot().percentileValues()) {
-                    if (v.percentile() == 0.5) {
-                        p50 = v.value(TimeUnit.MILLISECONDS);
-                    } else if (v.percentile() == 0.99) {
-                        p99 = v.value(TimeUnit.MILLISECONDS);
-                    }
+        }
+        Double p50 = null;
+        Double p99 = null;
+        Timer attempts = metrics.find(UpstreamCaller.ATTEMPT_DURATION).tag("upstream", type).timer();
+        if (attempts != null && attempts.count() > 0) {
+            for (ValueAtPercentile v : attempts.takeSnapshot().percentileValues()) {
+                if (v.percentile() == 0.5) {
+                    p50 = v.value(TimeUnit.MILLISECONDS);
+                } else if (v.percentile() == 0.99) {
+                    p99 = v.value(TimeUnit.MILLISECONDS);
                 }
             }
         }

@@ -63,10 +63,10 @@
     var svg = row.querySelector('[data-spark="' + name + '"] polyline');
     if (!svg) { return; }
     var max = Math.max.apply(null, points.concat([1]));
-    var step = 120 / (SPARK_POINTS - 1);
-    var offset = SPARK_POINTS - points.length;
+    // from the left edge as points arrive; once full, the oldest scrolls off
+    var step = 120 / Math.max(SPARK_POINTS - 1, 1);
     svg.setAttribute('points', points.map(function (v, i) {
-      return ((offset + i) * step).toFixed(1) + ',' + (23 - 22 * v / max).toFixed(1);
+      return (i * step).toFixed(1) + ',' + (22 - 20 * v / max).toFixed(1);
     }).join(' '));
   }
 
