@@ -32,6 +32,7 @@ import io.batchwire.job.JobService;
 import io.batchwire.job.JobState;
 import io.batchwire.job.JobStatus;
 import io.batchwire.job.RecordState;
+import io.batchwire.messaging.DeadLetterStore;
 import io.batchwire.result.RecordView;
 import io.batchwire.result.ResultPages;
 import io.batchwire.result.export.DownloadLinks;
@@ -108,7 +109,14 @@ public class ConsoleResource {
         static native TemplateInstance deliveries(DeliveriesPage page);
 
         static native TemplateInstance tenants(TenantsPage page);
+
+        static native TemplateInstance deadLetters(ConsoleViews.DeadLettersPage page);
+
+        static native TemplateInstance deadLetter(ConsoleViews.DeadLetterPage page);
     }
+
+    /** The most of a dead letter's payload a page shows. */
+    private static final int PAYLOAD_SHOWN = 64 * 1024;
 
     private final ConsoleConfig config;
     private final ConsoleCookies cookies;
@@ -126,13 +134,14 @@ public class ConsoleResource {
     private final UpstreamViews upstreams;
     private final UpstreamRegistry registry;
     private final CreditLedger credits;
+    private final DeadLetterStore deadLetters;
     private final Pool pool;
 
     public ConsoleResource(ConsoleConfig config, ConsoleCookies cookies, ConsoleUser user, ConsoleLive live,
                            SecretSealer sealer, AdminKey adminKey, TenantDirectory directory, TenantAdminService tenants,
                            JobService jobs, JobAdmission admission, ResultPages results, DownloadLinks downloads,
                            DeliveryStore deliveries, UpstreamViews upstreams, UpstreamRegistry registry,
-                           CreditLedger credits, Pool pool) {
+                           CreditLedger credits, DeadLetterStore deadLetters, Pool pool) {
         this.config = config;
         this.cookies = cookies;
         this.user = user;
@@ -149,6 +158,7 @@ public class ConsoleResource {
         this.upstreams = upstreams;
         this.registry = registry;
         this.credits = credits;
+        this.deadLetters = deadLetters;
         this.pool = pool;
     }
 
@@ -426,6 +436,67 @@ public class ConsoleResource {
 
     private static double use(long used, long limit) {
         return limit <= 0 ? 0 : Math.min(100.0, Math.round(1000.0 * used / limit) / 10.0);
+    }
+
+    // ---- dead letters (the operator's only)
+
+    @GET
+    @Path("/dead-letters")
+    public Uni<Response> deadLettersPage(@QueryParam("before") String before, @QueryParam("notice") String notice) {
+        user.requireAdmin();
+        Long from = blank(before) ? null : number(before, "before");
+        int size = config.pageSize();
+        return deadLetters.page(from, size + 1).map(found -> {
+            List<ConsoleViews.DeadLetterRow> rows = found.stream().limit(size).map(ConsoleViews.DeadLetterRow::of).toList();
+            String next = found.size() > size ? "/console/dead-letters?before=" + rows.getLast().id() : null;
+            return new ConsoleViews.DeadLettersPage(frame("dead-letters", notice), rows, next);
+        }).chain(v -> render(Templates.deadLetters(v)));
+    }
+
+    @GET
+    @Path("/dead-letters/{id}")
+    public Uni<Response> deadLetterPage(@PathParam("id") String id, @QueryParam("notice") String notice) {
+        user.requireAdmin();
+        long letter = number(id, "id");
+        return deadLetters.one(letter, PAYLOAD_SHOWN)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("dead letter " + letter))
+                .map(d -> {
+                    String text = utf8(d.payload());
+                    boolean binary = text == null;
+                    String shown = binary ? java.util.HexFormat.ofDelimiter(" ").formatHex(d.payload()) : text;
+                    return new ConsoleViews.DeadLetterPage(frame("dead-letters", notice), ConsoleViews.DeadLetterRow.of(d),
+                            d.cause() == null ? "" : d.cause(), shown, binary, d.payloadBytes() > d.payload().length);
+                }).chain(v -> render(Templates.deadLetter(v)));
+    }
+
+    @POST
+    @Path("/dead-letters/{id}/replay")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> replay(@PathParam("id") String id, @FormParam("csrf") String csrf) {
+        user.authorizeAction(csrf);
+        long letter = number(id, "id");
+        return deadLetters.replay(letter).map(ok -> Response.seeOther(URI.create("/console/dead-letters/" + letter
+                + "?notice=" + (ok ? "replayed" : "not-replayed"))).build());
+    }
+
+    /** The bytes as text if they are valid UTF-8 (strictly), else null. */
+    private static String utf8(byte[] bytes) {
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static long number(String raw, String field) {
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw ProblemException.validation(field, "'" + field + "' is a dead letter's id (a number)");
+        }
     }
 
     // ---- live updates

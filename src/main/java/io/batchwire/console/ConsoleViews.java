@@ -143,6 +143,28 @@ final class ConsoleViews {
     record TenantsPage(Frame frame, List<TenantRow> tenants, List<PlanRow> plans) {
     }
 
+    @TemplateData
+    record DeadLetterRow(long id, String received, String reason, String cause, String origin, String key, int bytes,
+                         int replays, String replayed, boolean replayable) {
+
+        static DeadLetterRow of(io.batchwire.messaging.DeadLetterStore.Stored d) {
+            String origin = d.originTopic() == null ? NONE : d.originTopic()
+                    + (d.originPartition() == null ? "" : "-" + d.originPartition())
+                    + (d.originOffset() == null ? "" : "@" + d.originOffset());
+            return new DeadLetterRow(d.id(), time(d.receivedAt()), d.reason(), clip(d.cause(), 300), origin,
+                    d.key() == null ? NONE : d.key(), d.payloadBytes(), d.replays(), time(d.replayedAt()), d.replayable());
+        }
+    }
+
+    @TemplateData
+    record DeadLettersPage(Frame frame, List<DeadLetterRow> rows, String nextHref) {
+    }
+
+    @TemplateData
+    record DeadLetterPage(Frame frame, DeadLetterRow letter, String cause, String payload, boolean binary,
+                          boolean clipped) {
+    }
+
     /** One live update: the followed jobs' progress and, on the upstreams page, every upstream's figures. */
     record Live(String at, List<LiveJob> jobs, List<LiveUpstream> upstreams) {
     }
@@ -198,6 +220,8 @@ final class ConsoleViews {
         return Map.of("cancelled", "The job was cancelled.",
                 "already-finished", "The job had already finished; nothing was cancelled.",
                 "redelivered", "The delivery is scheduled once more.",
-                "not-redelivered", "That delivery is being sent right now (or cannot be sent again); nothing changed.");
+                "not-redelivered", "That delivery is being sent right now (or cannot be sent again); nothing changed.",
+                "replayed", "The message was sent back to its topic.",
+                "not-replayed", "That dead letter's origin is unknown (or it is gone); nothing was sent.");
     }
 }

@@ -216,6 +216,11 @@ class ConsoleBrowserTest {
         screenshot("tenants");
         noConsoleErrors("tenants");
 
+        open("/console/dead-letters");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Dead letters");
+        screenshot("dead-letters");
+        noConsoleErrors("dead letters");
+
         browser.findElement(By.id("logout")).click();
         waitFor().until(ExpectedConditions.presenceOfElementLocated(By.id("login-form")));
         open("/console/jobs");
