@@ -62,7 +62,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
-import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.net.URI;
 import java.time.Instant;
@@ -205,9 +204,7 @@ public class ConsoleResource {
     @Path("/logout")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response logout(@FormParam("csrf") String csrf) {
-        if (!user.session().csrfMatches(csrf)) {
-            throw csrfProblem();
-        }
+        user.requireCsrf(csrf);
         return Response.seeOther(URI.create(ConsoleCookies.LOGIN_PATH)).cookie(cookies.clearSession()).build();
     }
 
@@ -224,11 +221,6 @@ public class ConsoleResource {
 
     private static Response forbidden(String message) {
         return Response.status(403).type(MediaType.TEXT_PLAIN).header("Content-Security-Policy", CSP).entity(message).build();
-    }
-
-    private static ProblemException csrfProblem() {
-        return new ProblemException(403, "csrf", "Forbidden", "the form's CSRF token is missing or wrong: reload the"
-                + " page and try again", "csrf", null, null, Map.of());
     }
 
     // ---- jobs
@@ -511,7 +503,6 @@ public class ConsoleResource {
     @Path("/live")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @org.jboss.resteasy.reactive.RestStreamElementType(MediaType.APPLICATION_JSON)
-    @Operation(hidden = true)
     public Multi<ConsoleViews.Live> liveUpdates(@QueryParam("jobs") String ids, @QueryParam("upstreams") boolean withUpstreams) {
         List<UUID> followed = new ArrayList<>();
         if (!blank(ids)) {

@@ -44,11 +44,16 @@ public class ConsoleUser {
      * is changed.
      */
     public void authorizeAction(String csrf) {
+        requireCsrf(csrf);
+        requireAdmin();
+    }
+
+    /** 403 unless the form's CSRF token is the session's (logging out needs only this). */
+    public void requireCsrf(String csrf) {
         if (!session().csrfMatches(csrf)) {
             throw new ProblemException(403, "csrf", "Forbidden", "the form's CSRF token is missing or wrong: reload the"
                     + " page and try again", "csrf", null, null, java.util.Map.of());
         }
-        requireAdmin();
     }
 
     /** 403 unless the operator is logged in (pages of the whole deployment). */
