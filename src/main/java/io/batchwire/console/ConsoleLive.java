@@ -47,11 +47,6 @@ public class ConsoleLive {
         this.upstreams = upstreams;
     }
 
-    /** Streams open now (for tests and the upstreams page). */
-    public int open() {
-        return open.get();
-    }
-
     Multi<Live> stream(UUID tenantScope, List<UUID> followed, boolean withUpstreams) {
         if (followed.isEmpty() && !withUpstreams) {
             return Multi.createFrom().empty();
