@@ -261,6 +261,22 @@ public class CreditLedger {
         return pool.preparedQuery(BALANCE).execute(Tuple.of(tenantId)).map(rows -> rows.iterator().next().getLong("b"));
     }
 
+    /** The balances of these tenants (the sum of each one's entries), in one round; a tenant without entries has 0. */
+    public Uni<java.util.Map<UUID, Long>> balances(java.util.List<UUID> tenantIds) {
+        return pool.preparedQuery("""
+                        SELECT tenant_id, coalesce(sum(amount), 0)::bigint AS b FROM credit_entries
+                        WHERE tenant_id = ANY($1) GROUP BY tenant_id""")
+                .execute(Tuple.of(tenantIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    java.util.Map<UUID, Long> out = new java.util.HashMap<>();
+                    tenantIds.forEach(t -> out.put(t, 0L));
+                    for (Row r : rows) {
+                        out.put(r.getUUID("tenant_id"), r.getLong("b"));
+                    }
+                    return out;
+                });
+    }
+
     /** The tenant's balance and plan, with up to {@code limit} entries older than entry {@code before} (null: newest). */
     public Uni<CreditStatement> statement(UUID tenantId, Long before, int limit, LongFunction<String> cursor) {
         Uni<RowSet<Row>> account = pool.preparedQuery(ACCOUNT).execute(Tuple.of(tenantId));

@@ -136,27 +136,54 @@ public class DeliveryStore implements JobEndings, StatusExtras.ResultPushes {
 
     /** A job's deliveries (webhook and push; the Kafka event too) with every attempt, oldest first. */
     public Uni<List<DeliveryView>> list(UUID jobId) {
+        return read("d.job_id = $1", Tuple.of(jobId)).map(found -> found.stream().map(JobDelivery::delivery).toList());
+    }
+
+    /** A delivery and the job it is about. */
+    public record JobDelivery(UUID jobId, DeliveryView delivery) {
+    }
+
+    /**
+     * The newest {@code limit} deliveries of a tenant (of every tenant when it is null), newest first, with every
+     * attempt; {@code kind} (null: all) keeps one kind.
+     */
+    public Uni<List<JobDelivery>> recent(UUID tenantId, DeliveryKind kind, int limit) {
+        return read("""
+                d.id IN (SELECT id FROM deliveries WHERE ($1::uuid IS NULL OR tenant_id = $1)
+                           AND ($2::text IS NULL OR kind = $2) ORDER BY created_at DESC, id DESC LIMIT $3)""",
+                Tuple.of(tenantId, kind == null ? null : kind.wire(), limit))
+                .map(found -> {
+                    List<JobDelivery> out = new ArrayList<>(found);
+                    java.util.Collections.reverse(out);
+                    return out;
+                });
+    }
+
+    private Uni<List<JobDelivery>> read(String where, Tuple args) {
         return pool.preparedQuery("""
-                        SELECT d.id, d.kind, d.event_type, d.url, d.state, d.attempts, d.max_attempts, d.next_attempt_at,
-                               d.last_status_code, d.last_error, d.created_at, d.delivered_at,
+                        SELECT d.id, d.job_id, d.kind, d.event_type, d.url, d.state, d.attempts, d.max_attempts,
+                               d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.delivered_at,
                                a.attempt, a.started_at, a.status_code, a.latency_ms, a.error
                         FROM deliveries d LEFT JOIN delivery_attempts a ON a.delivery_id = d.id
-                        WHERE d.job_id = $1 ORDER BY d.created_at, d.kind, a.attempt""")
-                .execute(Tuple.of(jobId))
+                        WHERE %s ORDER BY d.created_at, d.kind, a.attempt""".formatted(where))
+                .execute(args)
                 .map(rows -> {
-                    Map<UUID, DeliveryView> byId = new LinkedHashMap<>();
+                    Map<UUID, JobDelivery> byId = new LinkedHashMap<>();
                     for (Row r : rows) {
-                        DeliveryView v = byId.computeIfAbsent(r.getUUID("id"), id -> {
+                        JobDelivery v = byId.computeIfAbsent(r.getUUID("id"), id -> {
+                            UUID jobId = r.getUUID("job_id");
                             DeliveryState state = DeliveryState.fromWire(r.getString("state"));
-                            return new DeliveryView(id, r.getString("kind"), r.getString("event_type"), "evt_" + jobId,
-                                    r.getString("url"), state.wire(), r.getInteger("attempts"), r.getInteger("max_attempts"),
+                            return new JobDelivery(jobId, new DeliveryView(id, r.getString("kind"), r.getString("event_type"),
+                                    "evt_" + jobId, r.getString("url"), state.wire(), r.getInteger("attempts"),
+                                    r.getInteger("max_attempts"),
                                     state == DeliveryState.PENDING ? r.getOffsetDateTime("next_attempt_at") : null,
                                     r.getInteger("last_status_code"), r.getString("last_error"),
-                                    r.getOffsetDateTime("created_at"), r.getOffsetDateTime("delivered_at"), new ArrayList<>());
+                                    r.getOffsetDateTime("created_at"), r.getOffsetDateTime("delivered_at"), new ArrayList<>()));
                         });
                         if (r.getInteger("attempt") != null) {
-                            v.attemptLog().add(new DeliveryView.AttemptView(r.getInteger("attempt"), r.getOffsetDateTime("started_at"),
-                                    r.getInteger("status_code"), r.getInteger("latency_ms"), r.getString("error")));
+                            v.delivery().attemptLog().add(new DeliveryView.AttemptView(r.getInteger("attempt"),
+                                    r.getOffsetDateTime("started_at"), r.getInteger("status_code"), r.getInteger("latency_ms"),
+                                    r.getString("error")));
                         }
                     }
                     return new ArrayList<>(byId.values());

@@ -85,6 +85,17 @@ public class SecretSealer {
         }
     }
 
+    /**
+     * The plain value of a value this service sealed; unlike {@link #open}, plain text is refused (for values that
+     * must have come from {@link #seal}, such as a console session, where a forged plain value must not pass).
+     */
+    public String openSealed(String stored) {
+        if (stored == null || !stored.startsWith(PREFIX)) {
+            throw new IllegalStateException("not a sealed value");
+        }
+        return open(stored);
+    }
+
     /** Plain text, or sealed under a key other than the current one. */
     public boolean needsResealing(String stored) {
         return stored != null && !stored.startsWith(PREFIX + currentId + ":");

@@ -4,11 +4,14 @@ import io.batchwire.api.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -30,17 +33,42 @@ public class JobAdmission {
      * The tenant's plan and what counts against it, the new job left out: running jobs (slots taken), queued jobs,
      * and the open records of both.
      */
-    private static final String USAGE = """
-            SELECT p.name, p.max_concurrent_jobs, p.max_queued_records, p.metered,
+    private static final String USAGE = usage("t.id = $1", "AND j.id <> $2");
+
+    /** Every tenant's usage, for the operator. */
+    private static final String ALL_USAGE = usage("true", "");
+
+    private static String usage(String where, String leaveOut) {
+        return """
+            SELECT t.id AS tenant_id, p.name, p.max_concurrent_jobs, p.max_queued_records, p.metered,
                    count(j.id) FILTER (WHERE j.state IN (%s)) AS running_jobs,
                    count(j.id) FILTER (WHERE j.state = %s) AS waiting_jobs,
                    coalesce(sum(j.total_records - (%s)), 0) AS queued
             FROM tenants t JOIN plans p ON p.name = t.plan
-            LEFT JOIN jobs j ON j.tenant_id = t.id AND j.state IN (%s) AND j.id <> $2
-            WHERE t.id = $1
-            GROUP BY p.name, p.max_concurrent_jobs, p.max_queued_records, p.metered"""
-            .formatted(JobTransitions.sqlRunning(), JobTransitions.sql(JobTransitions.WAITING),
-                    RecordTransitions.sqlDoneCount("j"), JobTransitions.sqlUnfinished());
+            LEFT JOIN jobs j ON j.tenant_id = t.id AND j.state IN (%s) %s
+            WHERE %s
+            GROUP BY t.id, p.name, p.max_concurrent_jobs, p.max_queued_records, p.metered"""
+                .formatted(JobTransitions.sqlRunning(), JobTransitions.sql(JobTransitions.WAITING),
+                        RecordTransitions.sqlDoneCount("j"), JobTransitions.sqlUnfinished(), leaveOut, where);
+    }
+
+    /** A tenant's use of its plan: running jobs (slots taken), queued jobs, and the open records of both. */
+    public record Usage(UUID tenantId, String plan, int maxConcurrentJobs, int maxQueuedRecords, boolean metered,
+                        long runningJobs, long waitingJobs, long openRecords) {
+    }
+
+    /** Every tenant's usage of its plan, as admission counts it. */
+    public Uni<List<Usage>> usageOfAll(SqlClient client) {
+        return client.preparedQuery(ALL_USAGE).execute().map(rows -> {
+            List<Usage> out = new ArrayList<>();
+            for (Row r : rows) {
+                out.add(new Usage(r.getUUID("tenant_id"), r.getString("name"), r.getInteger("max_concurrent_jobs"),
+                        r.getInteger("max_queued_records"), r.getBoolean("metered"), r.getLong("running_jobs"),
+                        r.getLong("waiting_jobs"), r.getLong("queued")));
+            }
+            return out;
+        });
+    }
 
     /** The new job waits: no slot, not on Kafka, and its time limit starts when it is promoted. */
     private static final String TO_QUEUE = """

@@ -1,11 +1,9 @@
 package io.batchwire.job;
 
 import io.batchwire.api.Ids;
-import io.batchwire.api.NewestFirst;
 import io.batchwire.api.Page;
 import io.batchwire.api.Params;
 import io.batchwire.api.Problem;
-import io.batchwire.api.ProblemException;
 import io.batchwire.tenant.CurrentTenant;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -25,16 +23,11 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
-import java.time.OffsetDateTime;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 @Path("/v1/jobs")
 @Tag(name = "Jobs")
 @Produces(MediaType.APPLICATION_JSON)
 public class JobResource {
-
-    private static final String LIST_QUERY = "jobs";
 
     private final JobService jobs;
     private final JobViews views;
@@ -90,20 +83,6 @@ public class JobResource {
     public Uni<Page<JobStatus>> list(@QueryParam("state") String state, @QueryParam("cursor") String cursor,
                                      @QueryParam("limit") String limit) {
         int size = Params.limit(limit, 20, 100);
-        JobState filter = null;
-        if (state != null && !state.isEmpty()) {
-            try {
-                filter = JobState.fromWire(state);
-            } catch (IllegalArgumentException e) {
-                throw ProblemException.validation("state", "'state' must be one of " + Arrays.stream(JobState.values())
-                        .map(JobState::wire).collect(Collectors.joining(", ")));
-            }
-        }
-        String query = LIST_QUERY + ":" + (filter == null ? "" : filter.wire());
-        NewestFirst.After after = NewestFirst.after(cursor, query);
-        OffsetDateTime now = OffsetDateTime.now();
-        return jobs.list(tenant.id(), filter, after.createdAt(), after.id(), size + 1)
-                .chain(found -> views.summaries(found, now))
-                .map(found -> NewestFirst.page(found, size, query, JobStatus::createdAt, JobStatus::id, s -> s));
+        return jobs.page(JobFilter.ofTenant(tenant.id(), JobFilter.state(state)), cursor, size);
     }
 }

@@ -2,6 +2,8 @@ package io.batchwire.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.batchwire.api.NewestFirst;
+import io.batchwire.api.Page;
 import io.batchwire.api.ProblemException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.batchwire.idempotency.IdempotencyStore;
@@ -15,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
 /**
  * Jobs, end to end: submit (validate, honour the idempotency key, store, hand to the pipeline), cancel, and the
@@ -192,8 +195,50 @@ public class JobService {
                 }));
     }
 
+    /**
+     * A page of the jobs {@code filter} selects, newest first, as status summaries (no result push state); the
+     * cursor belongs to the filter.
+     */
+    public Uni<Page<JobStatus>> page(JobFilter filter, String cursor, int size) {
+        return page(filter, cursor, size, (job, status) -> status);
+    }
+
+    /** As {@link #page(JobFilter, String, int)}, each item made from the job and its status summary. */
     @WithSession
-    public Uni<List<Job>> list(UUID tenantId, JobState state, OffsetDateTime beforeCreated, UUID beforeId, int limit) {
-        return jobs.page(tenantId, state, beforeCreated, beforeId, limit);
+    public <V> Uni<Page<V>> page(JobFilter filter, String cursor, int size, BiFunction<Job, JobStatus, V> view) {
+        String query = filter.fingerprint();
+        NewestFirst.After after = NewestFirst.after(cursor, query);
+        OffsetDateTime now = OffsetDateTime.now();
+        return jobs.page(filter, after.createdAt(), after.id(), size + 1)
+                .chain(found -> views.summaries(found, now).map(statuses -> {
+                    List<Map.Entry<Job, JobStatus>> pairs = new java.util.ArrayList<>(found.size());
+                    for (int i = 0; i < found.size(); i++) {
+                        pairs.add(Map.entry(found.get(i), statuses.get(i)));
+                    }
+                    return NewestFirst.page(pairs, size, query, e -> e.getKey().createdAt, e -> e.getKey().id,
+                            e -> view.apply(e.getKey(), e.getValue()));
+                }));
+    }
+
+    /** How many jobs the filter selects in each state, its own state left out. */
+    @WithSession
+    public Uni<Map<JobState, Long>> countByState(JobFilter filter) {
+        return jobs.countByState(filter);
+    }
+
+    /** The status summaries of these jobs (of the tenant's, or any tenant's when it is null); missing ones are left out. */
+    @WithSession
+    public Uni<List<JobStatus>> summaries(UUID tenantId, List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        OffsetDateTime now = OffsetDateTime.now();
+        return jobs.byIds(tenantId, ids).chain(found -> views.summaries(found, now));
+    }
+
+    /** Any tenant's job, for the operator; 404 if there is none. */
+    @WithSession
+    public Uni<Job> findForOperator(UUID jobId) {
+        return jobs.findById(jobId).onItem().ifNull().failWith(() -> ProblemException.notFound("job " + jobId));
     }
 }

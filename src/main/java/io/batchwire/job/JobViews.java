@@ -1,12 +1,15 @@
 package io.batchwire.job;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Builds job status bodies: the job's own fields, with the parts other features own ({@link StatusExtras}): a
@@ -69,8 +72,15 @@ public class JobViews {
         if (queued.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        // a list holds one tenant's jobs
-        return queue.estimates(queued.getFirst().tenantId, queued);
+        // a tenant's list holds its own jobs; the operator's may hold several tenants': one round per tenant
+        Map<UUID, List<Job>> byTenant = queued.stream().collect(Collectors.groupingBy(j -> j.tenantId));
+        if (byTenant.size() == 1) {
+            return queue.estimates(queued.getFirst().tenantId, queued);
+        }
+        return Multi.createFrom().iterable(byTenant.entrySet())
+                .onItem().transformToUniAndConcatenate(e -> queue.estimates(e.getKey(), e.getValue()))
+                .collect().in(() -> new HashMap<UUID, Long>(), Map::putAll)
+                .map(m -> m);
     }
 
     private String downloadLink(Job job) {

@@ -19,6 +19,8 @@ public final class Channels {
 
     /** Messages that cannot be processed, out to {@code batchwire.dead-letter}, with the reason in headers. */
     public static final String DEAD_LETTER_OUT = "dead-letter-out";
+    /** The same messages, in from {@code batchwire.dead-letter}, into the operator's store ({@link DeadLetterStore}). */
+    public static final String DEAD_LETTER_IN = "dead-letter-in";
 
     private Channels() {
     }

@@ -66,6 +66,24 @@ public class DeadLetters {
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
     }
 
+    /** The header a replayed message carries: the id of the dead letter it replays. */
+    public static final String REPLAY_OF = "dead-letter-replay-of";
+
+    /**
+     * Sends a dead message back to the topic it came from, with its key and value as they were, for its consumer to
+     * try again (after the cause was fixed); the {@link #REPLAY_OF} header names the dead letter.
+     */
+    public Uni<Void> replay(String topic, String key, byte[] value, long deadLetterId) {
+        OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> meta =
+                OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic)
+                        .withHeaders(new RecordHeaders().add(REPLAY_OF, bytes(String.valueOf(deadLetterId))));
+        if (key != null) {
+            meta.withKey(key);
+        }
+        LOG.infof("replaying dead letter %d to %s (key %s)", deadLetterId, topic, key);
+        return emitter.sendMessage(Message.of(value).addMetadata(meta.build()));
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -1,9 +1,7 @@
 package io.batchwire.result;
 
-import io.batchwire.api.AfterKey;
 import io.batchwire.api.Ids;
 import io.batchwire.api.Page;
-import io.batchwire.api.Params;
 import io.batchwire.api.ProblemException;
 import io.batchwire.job.JobService;
 import io.batchwire.tenant.CurrentTenant;
@@ -26,11 +24,13 @@ public class ResultResource {
 
     private final JobService jobs;
     private final ResultStore results;
+    private final ResultPages pages;
     private final CurrentTenant tenant;
 
-    public ResultResource(JobService jobs, ResultStore results, CurrentTenant tenant) {
+    public ResultResource(JobService jobs, ResultStore results, ResultPages pages, CurrentTenant tenant) {
         this.jobs = jobs;
         this.results = results;
+        this.pages = pages;
         this.tenant = tenant;
     }
 
@@ -43,13 +43,8 @@ public class ResultResource {
                                         @QueryParam("order_by") String orderBy,
                                         @QueryParam("since_completed_at") String since) {
         UUID jobId = Ids.parse(id, "job");
-        int size = Params.limit(limit, 100, 1000);
-        ResultQuery q = new ResultQuery(jobId, ResultQuery.order(orderBy), ResultQuery.statuses(statusFilter),
-                Params.timestamp(since, "since_completed_at"), size + 1);
-        Long after = AfterKey.after(cursor, q.fingerprint());
-        return jobs.find(tenant.id(), jobId)
-                .chain(job -> results.page(q, after))
-                .map(rows -> AfterKey.page(rows, size, cursor, q.fingerprint(), ResultStore.Keyed::key, ResultStore.Keyed::result));
+        ResultPages.Request request = pages.request(jobId, limit, cursor, statusFilter, orderBy, since);
+        return jobs.find(tenant.id(), jobId).chain(job -> pages.page(request));
     }
 
     @GET

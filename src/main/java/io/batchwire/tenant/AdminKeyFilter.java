@@ -3,12 +3,7 @@ package io.batchwire.tenant;
 import io.batchwire.api.Problem;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Optional;
 
 /**
  * Guards {@code /admin} with a separate admin key ({@code X-Admin-Key}), from {@code batchwire.admin.api-key}.
@@ -16,10 +11,10 @@ import java.util.Optional;
  */
 public class AdminKeyFilter {
 
-    private final Optional<String> adminKey;
+    private final AdminKey adminKey;
 
-    public AdminKeyFilter(@ConfigProperty(name = "batchwire.admin.api-key") Optional<String> adminKey) {
-        this.adminKey = adminKey.filter(k -> !k.isBlank());
+    public AdminKeyFilter(AdminKey adminKey) {
+        this.adminKey = adminKey;
     }
 
     @ServerRequestFilter(preMatching = true)
@@ -27,12 +22,10 @@ public class AdminKeyFilter {
         if (!ctx.getUriInfo().getPath().startsWith("/admin/")) {
             return null;
         }
-        if (adminKey.isEmpty()) {
+        if (!adminKey.configured()) {
             return problem(404, "not-found", "Not found", "no such resource");
         }
-        String given = ctx.getHeaderString("X-Admin-Key");
-        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-                adminKey.get().getBytes(StandardCharsets.UTF_8))) {
+        if (!adminKey.matches(ctx.getHeaderString("X-Admin-Key"))) {
             return problem(401, "unauthorized", "Unauthorized", "send the admin key in X-Admin-Key");
         }
         return null;

@@ -23,7 +23,14 @@ public class TenantDirectory {
     }
 
     public Uni<Optional<CurrentTenant.AuthenticatedTenant>> byKey(String key) {
-        byte[] hash = ApiKey.hash(key);
+        return byKeyHash(ApiKey.hash(key));
+    }
+
+    /**
+     * The tenant of a key known only by its hash ({@link ApiKey#hash}), e.g. from a console session, which never holds
+     * the key itself; a revoked key finds none.
+     */
+    public Uni<Optional<CurrentTenant.AuthenticatedTenant>> byKeyHash(byte[] hash) {
         ByteBuffer cacheKey = ByteBuffer.wrap(hash);
         Cached hit = cache.get(cacheKey);
         long now = System.nanoTime();

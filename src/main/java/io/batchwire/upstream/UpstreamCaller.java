@@ -39,6 +39,14 @@ public class UpstreamCaller {
     private final ObjectReader bodyReader;
     private final MeterRegistry metrics;
     private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, io.micrometer.core.instrument.Counter> answers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A record's whole call (waits for the limit and retries included), by upstream and outcome ({@code status}). */
+    public static final String RECORD_DURATION = "batchwire.upstream.record.duration";
+    /** One attempt's round trip to the upstream (request sent to answer read), by upstream; with p50 and p99. */
+    public static final String ATTEMPT_DURATION = "batchwire.upstream.attempt.duration";
+    /** Every attempt's answer, by upstream and {@code class}: 2xx, 429, 5xx, other (any other status), error (none). */
+    public static final String ANSWERS = "batchwire.upstream.answers";
 
     public UpstreamCaller(ObjectMapper json, MeterRegistry metrics) {
         this.bodyReader = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -79,8 +87,21 @@ public class UpstreamCaller {
 
     /** The per-upstream, per-outcome timer, looked up once (this is on every record's path). */
     private Timer timer(String upstream, Kind kind) {
-        return timers.computeIfAbsent(upstream + "/" + kind.wire(), k -> Timer.builder("batchwire.upstream.record.duration")
+        return timers.computeIfAbsent(upstream + "/" + kind.wire(), k -> Timer.builder(RECORD_DURATION)
                 .tag("upstream", upstream).tag("status", kind.wire()).register(metrics));
+    }
+
+    private Timer attemptTimer(String upstream) {
+        return timers.computeIfAbsent(upstream, k -> Timer.builder(ATTEMPT_DURATION).tag("upstream", upstream)
+                .publishPercentiles(0.5, 0.99).register(metrics));
+    }
+
+    /** Counts one attempt's answer by its class (status null: no answer). */
+    private void answered(String upstream, Integer status) {
+        String cls = status == null ? "error" : status == 429 ? "429" : status >= 200 && status < 300 ? "2xx"
+                : status >= 500 && status < 600 ? "5xx" : "other";
+        answers.computeIfAbsent(upstream + "/" + cls, k -> io.micrometer.core.instrument.Counter.builder(ANSWERS)
+                .tag("upstream", upstream).tag("class", cls).register(metrics)).increment();
     }
 
     /** Whose call it is: the tenant's weight shares the upstream among the tenants waiting for it. */
@@ -114,16 +135,23 @@ public class UpstreamCaller {
                     Uni<Attempt> answered = page ? upstream.receive(request, (status, headers) -> status >= 200 && status < 300
                                     ? new PageBody(upstream.pageReader()) : new PageBody(null))
                             .map(a -> {
+                                answered(upstream.type(), a.status());
                                 heed(upstream, a.status(), a::header);
                                 return asPage(upstream, input, a, n);
                             })
                             : upstream.send(request).map(r -> {
+                                answered(upstream.type(), r.status());
                                 heed(upstream, r.status(), r::header);
                                 return classify(upstream, r, n);
                             });
                     return answered
+                            .onFailure().invoke(t -> answered(upstream.type(), null))
                             .onFailure().recoverWithItem(t -> failure(t, n))
-                            .invoke(a -> upstream.limits().sample(Duration.ofNanos(System.nanoTime() - t0), a.overload()));
+                            .invoke(a -> {
+                                long took = System.nanoTime() - t0;
+                                attemptTimer(upstream.type()).record(took, java.util.concurrent.TimeUnit.NANOSECONDS);
+                                upstream.limits().sample(Duration.ofNanos(took), a.overload());
+                            });
                 })
                 // the record's URL is refused where it resolves now (an http record): not worth retrying
                 .onFailure(OutboundPolicy.DeniedException.class).recoverWithItem(t -> Attempt.failed(n, null, false, null,

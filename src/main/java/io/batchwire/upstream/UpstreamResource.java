@@ -1,6 +1,5 @@
 package io.batchwire.upstream;
 
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -9,9 +8,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -24,12 +21,10 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class UpstreamResource {
 
-    private final UpstreamRegistry upstreams;
-    private final ClusterLimits cluster;
+    private final UpstreamViews views;
 
-    public UpstreamResource(UpstreamRegistry upstreams, ClusterLimits cluster) {
-        this.upstreams = upstreams;
-        this.cluster = cluster;
+    public UpstreamResource(UpstreamViews views) {
+        this.views = views;
     }
 
     public record Upstreams(List<UpstreamView> items) {
@@ -52,28 +47,6 @@ public class UpstreamResource {
     @GET
     @Operation(operationId = "listUpstreams", summary = "Every upstream's cluster-wide limits, slices and health")
     public Uni<Upstreams> list() {
-        return Multi.createFrom().iterable(upstreams.all())
-                .onItem().transformToUniAndConcatenate(u -> cluster.slices(u.type()).map(slices -> view(u, slices)))
-                .collect().asList()
-                .map(Upstreams::new);
-    }
-
-    private static UpstreamView view(Upstream u, List<ClusterLimits.Slice> rows) {
-        UpstreamLimits l = u.limits();
-        List<ClusterLimits.Slice> slices = rows.stream().filter(s -> s.replica() != null).toList();
-        int adaptive = slices.stream().mapToInt(s -> Math.min(s.granted(), s.adaptiveLimit() == null ? s.granted() : s.adaptiveLimit())).sum();
-        int inFlight = slices.stream().mapToInt(ClusterLimits.Slice::inFlight).sum();
-        int waiting = slices.stream().mapToInt(s -> Math.max(0, s.wanted() - s.inFlight())).sum();
-        OffsetDateTime paused = rows.isEmpty() ? null : rows.getFirst().pausedUntil();
-        OffsetDateTime last429 = rows.isEmpty() ? null : rows.getFirst().last429();
-        Here here = new Here(l.slice(), l.concurrency().limit(), l.adaptiveLimit(), l.concurrency().inUse(),
-                l.concurrency().waiting(), l.paused(), l.pauses(), l.overloads(), utc(l.last429()));
-        return new UpstreamView(u.type(), u.config().kind().name().toLowerCase(java.util.Locale.ROOT), u.config().concurrency(),
-                l.clusterRate(), u.config().adaptive(), adaptive, inFlight, waiting,
-                paused != null && paused.isAfter(OffsetDateTime.now()) ? paused : null, last429, here, slices);
-    }
-
-    private static OffsetDateTime utc(Instant i) {
-        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+        return views.list().map(Upstreams::new);
     }
 }
