@@ -245,7 +245,8 @@ public class JobDispatcher {
                         }
                         // what this run sent before (its lease was in doubt since) has its outcome on the way
                         List<PendingRecord> toSend = start.records().stream().filter(r -> !run.sent.contains(r.index())).toList();
-                        return send(run, upstream, toSend, new UpstreamCaller.Who(chunk.tenantId(), start.weight()), start.export())
+                        return send(run, upstream, toSend, new UpstreamCaller.Who(chunk.tenantId(), start.weight()), start.export(),
+                                start.recordTimeLimit())
                                 .map(ignored -> afterSending(run));
                     })
                     .eventually(() -> stops.unwatch(chunk.jobId()));
@@ -286,7 +287,7 @@ public class JobDispatcher {
 
     /** Sends the chunk's pending records; completes when every call has ended (outcomes may still be in flight). */
     private Uni<Void> send(ChunkRun run, Upstream upstream, List<PendingRecord> pending, UpstreamCaller.Who who,
-                           boolean export) {
+                           boolean export, Duration timeLimit) {
         if (pending.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -295,7 +296,7 @@ public class JobDispatcher {
         return Multi.createFrom().iterable(pending)
                 .onItem().transformToUni(record -> budget.room()
                         .chain(() -> (export ? caller.callPage(upstream, record.input(), who, stop(run, record))
-                                : caller.call(upstream, record.input(), who, stop(run, record))))
+                                : caller.call(upstream, record.input(), who, stop(run, record), timeLimit)))
                         .invoke(result -> {
                             if (result == null) {
                                 if (!stops.isStopped(record.jobId())) {

@@ -60,13 +60,19 @@ public class JobService {
      */
     public Uni<Submitted> submit(UUID tenantId, SubmitJobRequest request, String idempotencyKey, UUID collectionId,
                                  String scope) {
+        return submit(tenantId, request, idempotencyKey, collectionId, scope, null);
+    }
+
+    /** The same, each record with its own time limit over all its attempts (a collection run's; null: none). */
+    public Uni<Submitted> submit(UUID tenantId, SubmitJobRequest request, String idempotencyKey, UUID collectionId,
+                                 String scope, Integer recordTimeoutSeconds) {
         JobStore.NewJob job;
         byte[] hash;
         try {
             IdempotencyStore.check(idempotencyKey);
             // the request as sent (validate takes custom_id out of the records)
             hash = idempotencyKey == null ? null : IdempotencyStore.hash(canonical(request));
-            job = validator.validate(tenantId, request, collectionId);
+            job = validator.validate(tenantId, request, collectionId, recordTimeoutSeconds);
         } catch (ProblemException e) {
             return Uni.createFrom().failure(e);
         }

@@ -49,7 +49,17 @@ public class UpstreamCaller {
      * the record up. Asked once the attempt holds its concurrency permit, right before sending.
      */
     public Uni<CallResult> call(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore) {
-        return call(upstream, input, who, stopBefore, false);
+        return call(upstream, input, who, stopBefore, null);
+    }
+
+    /**
+     * The same, within {@code timeLimit} (null: none), the record's own time limit over all its attempts, counted from
+     * its first send: an attempt gets at most what is left of it, a retry that would start past it is not made, and a
+     * record still without its answer at the limit is timed out ({@code time_limit}). Waiting for a first slot at the
+     * upstream does not count. A browser request ({@link Upstream#route}) is made by the rendering upstream.
+     */
+    public Uni<CallResult> call(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore, Duration timeLimit) {
+        return call(upstream.route(input), input, who, stopBefore, false, timeLimit);
     }
 
     /**
@@ -58,13 +68,15 @@ public class UpstreamCaller {
      * is not a page fails with {@code not_a_page}.
      */
     public Uni<CallResult> callPage(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore) {
-        return call(upstream, input, who, stopBefore, true);
+        return call(upstream, input, who, stopBefore, true, null);
     }
 
-    private Uni<CallResult> call(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore, boolean page) {
+    private Uni<CallResult> call(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore, boolean page,
+                                 Duration timeLimit) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
-        return attempt(upstream, input, who, 1, stopBefore, page).onItem().ifNotNull().transform(a -> {
+        TimeLimit limit = timeLimit == null ? null : new TimeLimit(timeLimit);
+        return attempt(upstream, input, who, 1, stopBefore, page, limit).onItem().ifNotNull().transform(a -> {
             long durationMs = (System.nanoTime() - t0) / 1_000_000;
             timer(upstream.type(), a.kind).record(durationMs, java.util.concurrent.TimeUnit.MILLISECONDS);
             return new CallResult(a.kind, a.statusCode, a.attempt, startedAt, durationMs, a.result, a.errorCode,
@@ -82,21 +94,75 @@ public class UpstreamCaller {
     public record Who(UUID tenant, double weight) {
     }
 
-    private Uni<Attempt> attempt(Upstream upstream, JsonNode input, Who who, int n, IntPredicate stopBefore, boolean page) {
+    private Uni<Attempt> attempt(Upstream upstream, JsonNode input, Who who, int n, IntPredicate stopBefore, boolean page,
+                                 TimeLimit limit) {
         UpstreamConfig.Upstream cfg = upstream.config();
         return upstream.limits()
-                .run(who.tenant(), who.weight(), () -> stopBefore.test(n), () -> send(upstream, input, n, page))
+                .run(who.tenant(), who.weight(), () -> stopBefore.test(n), () -> send(upstream, input, n, page, limit))
                 .onItem().ifNotNull().transformToUni(a -> {
                     if (!a.retryable || n >= cfg.maxAttempts()) {
                         return Uni.createFrom().item(a);
                     }
                     Duration wait = a.retryAfter != null ? min(a.retryAfter, cfg.maxRetryAfter()) : backoff(cfg, n);
+                    if (limit != null && !limit.leaves(wait)) {
+                        return Uni.createFrom().item(a);
+                    }
                     return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
-                            .chain(() -> attempt(upstream, input, who, n + 1, stopBefore, page));
+                            .chain(() -> attempt(upstream, input, who, n + 1, stopBefore, page, limit));
                 });
     }
 
-    private Uni<Attempt> send(Upstream upstream, JsonNode input, int n, boolean page) {
+    /**
+     * A record's own time limit over all its attempts, started by its first send. Used by one record's attempts, which
+     * run one after the other.
+     */
+    private static final class TimeLimit {
+        private final Duration limit;
+        private long deadline;
+        private boolean started;
+
+        TimeLimit(Duration limit) {
+            this.limit = limit;
+        }
+
+        /** What is left of it, starting it at the first call. */
+        long leftNanos() {
+            if (!started) {
+                started = true;
+                deadline = System.nanoTime() + limit.toNanos();
+            }
+            return deadline - System.nanoTime();
+        }
+
+        /** Whether a retry after {@code wait} would still start within it. */
+        boolean leaves(Duration wait) {
+            return !started || deadline - System.nanoTime() > wait.toNanos();
+        }
+
+        Attempt exceeded(int n) {
+            return new Attempt(Kind.TIMED_OUT, n, null, false, null, null, TIME_LIMIT,
+                    "the request ran past its time limit of " + limit.toMillis() + " ms (over all its attempts)");
+        }
+    }
+
+    /** The error code of a record stopped by its own time limit. */
+    static final String TIME_LIMIT = "time_limit";
+
+    private Uni<Attempt> send(Upstream upstream, JsonNode input, int n, boolean page, TimeLimit limit) {
+        Duration deadline = upstream.config().timeout();
+        boolean cut = false;
+        if (limit != null) {
+            long left = limit.leftNanos();
+            if (left <= 0) {
+                return Uni.createFrom().item(limit.exceeded(n));
+            }
+            if (left < deadline.toNanos()) {
+                deadline = Duration.ofNanos(left);
+                cut = true;
+            }
+        }
+        Duration attemptDeadline = deadline;
+        boolean cutByLimit = cut;
         Uni<OutboundClient.Request> prepared;
         try {
             prepared = page ? upstream.preparePage(input) : upstream.prepare(input);
@@ -106,13 +172,14 @@ public class UpstreamCaller {
         return prepared
                 .chain(request -> {
                     long t0 = System.nanoTime();
-                    return upstream.send(request)
+                    return upstream.send(request, attemptDeadline)
                             .map(r -> {
                                 heed(upstream, r);
                                 Attempt a = classify(upstream, r, n);
                                 return page ? asPage(upstream, input, a) : a;
                             })
-                            .onFailure().recoverWithItem(t -> failure(t, n))
+                            .onFailure().recoverWithItem(t -> cutByLimit && t instanceof OutboundException o && o.isTimeout()
+                                    ? limit.exceeded(n) : failure(t, n))
                             .invoke(a -> upstream.limits().sample(Duration.ofNanos(System.nanoTime() - t0), a.overload()));
                 })
                 // the record's URL is refused where it resolves now (an http record): not worth retrying
@@ -173,6 +240,9 @@ public class UpstreamCaller {
         int code = r.status();
         Buffer body = r.body();
         if (code >= 200 && code < 300) {
+            if (upstream.renders()) {
+                return rendered(upstream, code, body, n);
+            }
             String blocked = BlockPages.signal(upstream.config(), r::header, body);
             if (blocked != null) {
                 return Attempt.failed(n, code, false, null, "blocked",
@@ -180,13 +250,42 @@ public class UpstreamCaller {
             }
             return new Attempt(Kind.SUCCEEDED, n, code, false, null, parse(body), null, null);
         }
-        boolean retryable = code == 429 || code == 408 || (code >= 500 && code != 501);
+        boolean retryable = retryable(code);
         String snippet = body.length() > ERROR_BODY_CHARS * 4 ? body.getString(0, ERROR_BODY_CHARS * 4) : body.toString();
         if (snippet.length() > ERROR_BODY_CHARS) {
             snippet = snippet.substring(0, ERROR_BODY_CHARS);
         }
         return Attempt.failed(n, code, retryable, retryAfter(r.header("Retry-After")), "upstream_status",
                 "upstream answered " + code + (snippet.isBlank() ? "" : ": " + snippet));
+    }
+
+    /** Statuses worth another attempt: too many requests, request time-out, and server errors but 501. */
+    private static boolean retryable(int code) {
+        return code == 429 || code == 408 || (code >= 500 && code != 501);
+    }
+
+    /**
+     * A rendering upstream's 2xx answer: the page's HTML and screenshot, judged by the status the page answered with
+     * (when the renderer says it) and by the block-page markers in its HTML, as any answer is.
+     */
+    private Attempt rendered(Upstream upstream, int code, Buffer body, int n) {
+        UpstreamConfig.Upstream cfg = upstream.config();
+        Rendering.Page page = Rendering.read(cfg, bodyReader, body);
+        if (page.problem() != null) {
+            return Attempt.failed(n, code, false, null, "bad_render", page.problem());
+        }
+        int status = page.status() == null ? code : page.status();
+        if (status < 200 || status >= 300) {
+            return Attempt.failed(n, status, retryable(status), null, "upstream_status",
+                    "the page answered " + status + " to the renderer");
+        }
+        String blocked = BlockPages.signal(cfg, name -> name.equalsIgnoreCase("Content-Type") ? "text/html" : null,
+                Rendering.scanned(cfg, page.html()));
+        if (blocked != null) {
+            return Attempt.failed(n, status, false, null, "blocked",
+                    "the page rendered as a block page, not content (" + blocked + ")");
+        }
+        return new Attempt(Kind.SUCCEEDED, n, status, false, null, page.result(), null, null);
     }
 
     private JsonNode parse(Buffer body) {
@@ -266,7 +365,7 @@ public class UpstreamCaller {
 
         /** The upstream pushed back: too many requests, unavailable, no answer in time, or no connection. */
         boolean overload() {
-            return kind == Kind.TIMED_OUT || (statusCode == null && kind == Kind.FAILED && "connection_error".equals(errorCode))
+            return (kind == Kind.TIMED_OUT && !TIME_LIMIT.equals(errorCode)) || (statusCode == null && kind == Kind.FAILED && "connection_error".equals(errorCode))
                     || (statusCode != null && (statusCode == 429 || statusCode == 503));
         }
 
