@@ -48,7 +48,8 @@ public class ChunkStore implements JobEndings {
                 SELECT r.idx, r.custom_id, r.input FROM job_records r
                 WHERE r.job_id = $1 AND r.idx >= $2 AND r.idx < $3 AND r.status IN (%s))
             SELECT p.idx, p.custom_id, p.input::text AS input, NULL::bigint AS pending, NULL::boolean AS known,
-                   NULL::boolean AS ours, NULL::int AS weight, NULL::text AS kind, NULL::int AS record_timeout
+                   NULL::boolean AS ours, NULL::int AS weight, NULL::text AS kind, NULL::int AS record_timeout,
+                   NULL::text AS trace_parent
             FROM pending p WHERE EXISTS (SELECT 1 FROM claim)
             UNION ALL
             SELECT NULL, NULL, NULL, (SELECT count(*) FROM pending),
@@ -57,7 +58,8 @@ public class ChunkStore implements JobEndings {
                    (SELECT p.weight FROM jobs j JOIN tenants t ON t.id = j.tenant_id JOIN plans p ON p.name = t.plan
                     WHERE j.id = $1),
                    (SELECT kind FROM jobs WHERE id = $1),
-                   (SELECT record_timeout_seconds FROM jobs WHERE id = $1)
+                   (SELECT record_timeout_seconds FROM jobs WHERE id = $1),
+                   (SELECT trace_parent FROM jobs WHERE id = $1)
             ORDER BY 1 NULLS LAST""".formatted(JobTransitions.sql(JobState.PROCESSING),
             JobTransitions.sqlStatesThatMayMoveTo(JobState.PROCESSING), RecordTransitions.sqlMayTakeOutcome());
 
@@ -75,10 +77,11 @@ public class ChunkStore implements JobEndings {
     /**
      * What starting a chunk found: whether its job exists, how many of its records are pending, and, when the claim is
      * this replica's, those records (a record already stored is never sent upstream again); and the weight of the
-     * job's tenant on the upstream; and each record's own time limit over all its attempts (null: none).
+     * job's tenant on the upstream; each record's own time limit over all its attempts (null: none); and the job's
+     * trace context (null with tracing off).
      */
     public record Start(boolean jobKnown, int pending, boolean claimed, List<PendingRecord> records, int weight,
-                        boolean export, Duration recordTimeLimit) {
+                        boolean export, Duration recordTimeLimit, String traceParent) {
     }
 
     public Uni<Start> start(JobChunk chunk, UUID replica) {
@@ -96,7 +99,7 @@ public class ChunkStore implements JobEndings {
                             Integer limit = r.getInteger("record_timeout");
                             summary = new Start(r.getBoolean("known"), r.getLong("pending").intValue(), r.getBoolean("ours"), out,
                                     weight == null ? 1 : weight, "export".equals(r.getString("kind")),
-                                    limit == null ? null : Duration.ofSeconds(limit));
+                                    limit == null ? null : Duration.ofSeconds(limit), r.getString("trace_parent"));
                         }
                     }
                     return summary;

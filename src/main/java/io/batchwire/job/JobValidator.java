@@ -69,7 +69,7 @@ public class JobValidator {
         Records checked = records(upstream, records, "records", "record", "job");
         return new JobStore.NewJob(Ids.uuid7(), tenantId, upstream.type(), metadata, timeout, webhookUrl, resultUrl,
                 format.wire(), collectionId, checked.indexes(), checked.customIds(), checked.inputs(), Job.KIND_BATCH,
-                recordTimeoutSeconds);
+                recordTimeoutSeconds, null);
     }
 
     /**
@@ -98,7 +98,7 @@ public class JobValidator {
             throw ProblemException.validation(null, "the payload is larger than " + limits.maxRecordBytes() + " bytes");
         }
         return new JobStore.NewJob(Ids.uuid7(), tenantId, upstream.type(), null, null, null, resultUrl, format.wire(),
-                null, new Integer[]{0}, new String[]{null}, new String[]{input}, Job.KIND_EXPORT, null);
+                null, new Integer[]{0}, new String[]{null}, new String[]{input}, Job.KIND_EXPORT, null, null);
     }
 
     /** Records ready to store: index, custom_id (or null) and the input without it, as JSON text. */

@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.batchwire.outbound.OutboundClient;
 import io.batchwire.outbound.OutboundException;
 import io.batchwire.outbound.OutboundPolicy;
+import io.batchwire.trace.Traces;
 import io.batchwire.upstream.CallResult.Kind;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -37,8 +40,10 @@ public class UpstreamCaller {
     private final ObjectReader bodyReader;
     private final MeterRegistry metrics;
     private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Traces traces;
 
-    public UpstreamCaller(ObjectMapper json, MeterRegistry metrics) {
+    public UpstreamCaller(ObjectMapper json, MeterRegistry metrics, Traces traces) {
+        this.traces = traces;
         this.bodyReader = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.metrics = metrics;
     }
@@ -46,20 +51,16 @@ public class UpstreamCaller {
     /**
      * Sends one record's input; how it ended, or null when {@code stopBefore} said before some attempt (given its
      * number, from 1) that no more should be made: the record's job has ended, or (before the first) the caller gave
-     * the record up. Asked once the attempt holds its concurrency permit, right before sending.
-     */
-    public Uni<CallResult> call(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore) {
-        return call(upstream, input, who, stopBefore, null);
-    }
-
-    /**
-     * The same, within {@code timeLimit} (null: none), the record's own time limit over all its attempts, counted from
+     * the record up. Asked once the attempt holds its concurrency permit, right before sending. Within
+     * {@code timeLimit} (null: none), the record's own time limit over all its attempts, counted from
      * its first send: an attempt gets at most what is left of it, a retry that would start past it is not made, and a
      * record still without its answer at the limit is timed out ({@code time_limit}). Waiting for a first slot at the
-     * upstream does not count. A browser request ({@link Upstream#route}) is made by the rendering upstream.
+     * upstream does not count. A browser request ({@link Upstream#route}) is made by the rendering upstream. Each
+     * attempt is a client span under {@code trace} (the dispatcher's span of the chunk; the no-op span: none).
      */
-    public Uni<CallResult> call(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore, Duration timeLimit) {
-        return call(upstream.route(input), input, who, stopBefore, false, timeLimit);
+    public Uni<CallResult> call(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore, Duration timeLimit,
+                                Span trace) {
+        return call(upstream.route(input), input, who, stopBefore, false, timeLimit, trace);
     }
 
     /**
@@ -67,16 +68,16 @@ public class UpstreamCaller {
      * record; a success's body is the page ({@link Upstream#readPage}: its rows and the next position), an answer that
      * is not a page fails with {@code not_a_page}.
      */
-    public Uni<CallResult> callPage(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore) {
-        return call(upstream, input, who, stopBefore, true, null);
+    public Uni<CallResult> callPage(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore, Span trace) {
+        return call(upstream, input, who, stopBefore, true, null, trace);
     }
 
     private Uni<CallResult> call(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore, boolean page,
-                                 Duration timeLimit) {
+                                 Duration timeLimit, Span trace) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
         TimeLimit limit = timeLimit == null ? null : new TimeLimit(timeLimit);
-        return attempt(upstream, input, who, 1, stopBefore, page, limit).onItem().ifNotNull().transform(a -> {
+        return attempt(upstream, input, who, 1, stopBefore, page, limit, trace).onItem().ifNotNull().transform(a -> {
             long durationMs = (System.nanoTime() - t0) / 1_000_000;
             timer(upstream.type(), a.kind).record(durationMs, java.util.concurrent.TimeUnit.MILLISECONDS);
             return new CallResult(a.kind, a.statusCode, a.attempt, startedAt, durationMs, a.result, a.errorCode,
@@ -95,10 +96,10 @@ public class UpstreamCaller {
     }
 
     private Uni<Attempt> attempt(Upstream upstream, JsonNode input, Who who, int n, IntPredicate stopBefore, boolean page,
-                                 TimeLimit limit) {
+                                 TimeLimit limit, Span trace) {
         UpstreamConfig.Upstream cfg = upstream.config();
         return upstream.limits()
-                .run(who.tenant(), who.weight(), () -> stopBefore.test(n), () -> send(upstream, input, n, page, limit))
+                .run(who.tenant(), who.weight(), () -> stopBefore.test(n), () -> send(upstream, input, n, page, limit, trace))
                 .onItem().ifNotNull().transformToUni(a -> {
                     if (!a.retryable || n >= cfg.maxAttempts()) {
                         return Uni.createFrom().item(a);
@@ -108,7 +109,7 @@ public class UpstreamCaller {
                         return Uni.createFrom().item(a);
                     }
                     return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
-                            .chain(() -> attempt(upstream, input, who, n + 1, stopBefore, page, limit));
+                            .chain(() -> attempt(upstream, input, who, n + 1, stopBefore, page, limit, trace));
                 });
     }
 
@@ -148,7 +149,7 @@ public class UpstreamCaller {
     /** The error code of a record stopped by its own time limit. */
     static final String TIME_LIMIT = "time_limit";
 
-    private Uni<Attempt> send(Upstream upstream, JsonNode input, int n, boolean page, TimeLimit limit) {
+    private Uni<Attempt> send(Upstream upstream, JsonNode input, int n, boolean page, TimeLimit limit, Span trace) {
         Duration deadline = upstream.config().timeout();
         boolean cut = false;
         if (limit != null) {
@@ -172,6 +173,9 @@ public class UpstreamCaller {
         return prepared
                 .chain(request -> {
                     long t0 = System.nanoTime();
+                    Span span = trace.getSpanContext().isValid()
+                            ? traces.start("upstream " + upstream.type(), SpanKind.CLIENT, trace) : Span.getInvalid();
+                    Traces.inject(span, request.headers());
                     return upstream.send(request, attemptDeadline)
                             .map(r -> {
                                 heed(upstream, r);
@@ -180,12 +184,31 @@ public class UpstreamCaller {
                             })
                             .onFailure().recoverWithItem(t -> cutByLimit && t instanceof OutboundException o && o.isTimeout()
                                     ? limit.exceeded(n) : failure(t, n))
-                            .invoke(a -> upstream.limits().sample(Duration.ofNanos(System.nanoTime() - t0), a.overload()));
+                            .invoke(a -> upstream.limits().sample(Duration.ofNanos(System.nanoTime() - t0), a.overload()))
+                            .invoke(a -> ended(span, upstream, request, a));
                 })
                 // the record's URL is refused where it resolves now (an http record): not worth retrying
                 .onFailure(OutboundPolicy.DeniedException.class).recoverWithItem(t -> Attempt.failed(n, null, false, null,
                         "refused_by_policy", "the outbound policy refused the call: url " + t.getMessage()))
                 .onFailure().recoverWithItem(t -> invalid(n, t));
+    }
+
+    /** Ends an attempt's client span: the upstream, the method, the status (or why there was none), the attempt. */
+    private static void ended(Span span, Upstream upstream, OutboundClient.Request request, Attempt a) {
+        if (!span.getSpanContext().isValid()) {
+            return;
+        }
+        span.setAttribute("batchwire.upstream", upstream.type())
+                .setAttribute("http.request.method", request.method().name())
+                .setAttribute("batchwire.attempt", a.attempt)
+                .setAttribute("batchwire.outcome", a.kind.wire());
+        if (a.statusCode != null) {
+            span.setAttribute("http.response.status_code", a.statusCode);
+        }
+        if (a.kind != Kind.SUCCEEDED) {
+            Traces.fail(span, a.errorCode);
+        }
+        span.end();
     }
 
     /** A successful answer as a page of an export; one that is not a page fails, not worth retrying. */
