@@ -14,8 +14,7 @@ import io.batchwire.messaging.TopicsConfig;
 import io.batchwire.trace.Traces;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import java.nio.charset.StandardCharsets;
+
 import io.batchwire.upstream.CallResult;
 import io.batchwire.upstream.Upstream;
 import io.batchwire.upstream.UpstreamCaller;
@@ -291,8 +290,7 @@ public class JobDispatcher {
             return Span.getInvalid();
         }
         String parent = run.first.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(m -> m.getHeaders().lastHeader(Traces.HEADER))
-                .map(h -> new String(h.value(), StandardCharsets.US_ASCII))
+                .map(m -> Traces.fromKafka(m.getHeaders()))
                 .orElse(start.traceParent());
         if (parent == null) {
             return Span.getInvalid();
@@ -408,7 +406,7 @@ public class JobDispatcher {
                 .withKey(run.chunk.jobId().toString());
         if (traceParent != null) {
             // the status writer's span joins the chunk's trace under the dispatcher's span
-            meta.withHeaders(new RecordHeaders().add(Traces.HEADER, traceParent.getBytes(StandardCharsets.US_ASCII)));
+            meta.withHeaders(Traces.kafkaHeaders(traceParent));
         }
         out.emit(Message.of(outcomes)
                 .addMetadata(meta.build())

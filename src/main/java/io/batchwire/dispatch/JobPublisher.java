@@ -4,8 +4,6 @@ import io.batchwire.messaging.TopicsConfig;
 import io.batchwire.trace.Traces;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import java.nio.charset.StandardCharsets;
 
 import io.batchwire.job.JobPipeline;
 import io.batchwire.messaging.Channels;
@@ -83,7 +81,7 @@ public class JobPublisher implements JobPipeline {
             if (context != null) {
                 span.setAttribute("messaging.system", "kafka").setAttribute("messaging.destination.name", topics.jobs())
                         .setAttribute("batchwire.chunk", chunk.from() + ".." + chunk.to());
-                meta.withHeaders(new RecordHeaders().add(Traces.HEADER, context.getBytes(StandardCharsets.US_ASCII)));
+                meta.withHeaders(Traces.kafkaHeaders(context));
             }
             sends.add(emitter.sendMessage(Message.of(chunk).addMetadata(meta.build()))
                     .onTermination().invoke(span::end));

@@ -85,12 +85,11 @@ public class OutcomeWriter {
 
     /** The status writer's span of one message, in the trace its {@code traceparent} header names (tracing on). */
     private java.util.Optional<Span> span(KafkaRecord<String, byte[]> r, Read read) {
-        org.apache.kafka.common.header.Header h = r.getHeaders().lastHeader(Traces.HEADER);
-        if (h == null) {
+        String parent = Traces.fromKafka(r.getHeaders());
+        if (parent == null) {
             return java.util.Optional.empty();
         }
-        Span span = traces.start("process " + r.getTopic(), SpanKind.CONSUMER,
-                        new String(h.value(), java.nio.charset.StandardCharsets.US_ASCII))
+        Span span = traces.start("process " + r.getTopic(), SpanKind.CONSUMER, parent)
                 .setAttribute("messaging.system", "kafka").setAttribute("messaging.destination.name", r.getTopic())
                 .setAttribute("batchwire.outcomes", read.outcomes() == null ? 0 : read.outcomes().size());
         if (read.outcomes() == null) {

@@ -10,8 +10,12 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -101,6 +105,17 @@ public class Traces {
         if (tp != null) {
             headers.put(HEADER, tp);
         }
+    }
+
+    /** Kafka record headers carrying {@code traceparent}. */
+    public static Headers kafkaHeaders(String traceparent) {
+        return new RecordHeaders().add(HEADER, traceparent.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The {@code traceparent} in Kafka record headers, or null. */
+    public static String fromKafka(Headers headers) {
+        Header h = headers == null ? null : headers.lastHeader(HEADER);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.US_ASCII);
     }
 
     /** Ends a span as failed with {@code why}. */

@@ -80,7 +80,8 @@ class TracesTest {
 
         // every span of the job's trace reaches the receiver: the webhook's is the last
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> spans().stream()
-                .anyMatch(s -> s.getString("trace_id").equals(traceId) && s.getString("name").equals("deliver webhook")));
+                .anyMatch(s -> s.getString("trace_id").equals(traceId) && s.getString("name").equals("deliver webhook")
+                        && Integer.valueOf(200).equals(s.getJsonObject("attributes").getInteger("http.response.status_code"))));
         List<JsonObject> trace = spans().stream().filter(s -> s.getString("trace_id").equals(traceId)).toList();
 
         JsonObject submit = one(trace, "job submit");
@@ -88,32 +89,44 @@ class TracesTest {
         JsonObject publish = one(trace, "publish batchwire.jobs");
         assertThat(publish.getString("kind")).isEqualTo("SPAN_KIND_PRODUCER");
         assertThat(publish.getString("parent_span_id")).as("submit -> kafka").isEqualTo(submit.getString("span_id"));
-        JsonObject dispatch = one(trace, "process batchwire.jobs");
-        assertThat(dispatch.getString("kind")).isEqualTo("SPAN_KIND_CONSUMER");
-        assertThat(dispatch.getString("parent_span_id")).as("kafka -> dispatcher: the context came in the headers; " + names(trace))
-                .isEqualTo(publish.getString("span_id"));
+        // the dispatcher's run of the chunk (a redelivered chunk would run again, under the same parent)
+        List<JsonObject> dispatches = trace.stream().filter(s -> s.getString("name").equals("process batchwire.jobs")).toList();
+        assertThat(dispatches).as("the dispatcher's span; " + names(trace)).isNotEmpty();
+        for (JsonObject d : dispatches) {
+            assertThat(d.getString("kind")).isEqualTo("SPAN_KIND_CONSUMER");
+            assertThat(d.getString("parent_span_id")).as("kafka -> dispatcher: the context came in the headers; " + names(trace))
+                    .isEqualTo(publish.getString("span_id"));
+        }
+        List<String> dispatchIds = dispatches.stream().map(d -> d.getString("span_id")).toList();
 
         List<JsonObject> calls = trace.stream().filter(s -> s.getString("name").equals("upstream company")).toList();
-        assertThat(calls).as("one client span per upstream call").hasSize(2);
+        // one client span per attempt: at least one per record (a busy machine may time an attempt out and retry it)
+        assertThat(calls.size()).as("client spans of the upstream calls").isGreaterThanOrEqualTo(2);
         for (JsonObject call : calls) {
             assertThat(call.getString("kind")).isEqualTo("SPAN_KIND_CLIENT");
-            assertThat(call.getString("parent_span_id")).as("dispatcher -> upstream call").isEqualTo(dispatch.getString("span_id"));
+            assertThat(call.getString("parent_span_id")).as("dispatcher -> upstream call").isIn(dispatchIds);
             assertThat(call.getJsonObject("attributes").getString("batchwire.upstream")).isEqualTo("company");
         }
         assertThat(calls.stream().map(c -> c.getJsonObject("attributes").getInteger("http.response.status_code")).toList())
-                .containsExactlyInAnyOrder(200, 404);
-        assertThat(calls.stream().filter(c -> c.getJsonObject("attributes").getInteger("http.response.status_code") == 404)
-                .findFirst().orElseThrow().getString("status")).isEqualTo("STATUS_CODE_ERROR");
+                .contains(200, 404);
+        for (JsonObject call : calls) {
+            Integer status = call.getJsonObject("attributes").getInteger("http.response.status_code");
+            assertThat(call.getString("status")).as("a call that did not succeed is an error span")
+                    .isEqualTo(status != null && status == 200 ? "STATUS_CODE_UNSET" : "STATUS_CODE_ERROR");
+        }
 
         List<JsonObject> writes = trace.stream().filter(s -> s.getString("name").equals("process batchwire.record-results")).toList();
         assertThat(writes).as("the status writer's spans").isNotEmpty();
-        writes.forEach(w -> assertThat(w.getString("parent_span_id")).as("dispatcher -> status writer")
-                .isEqualTo(dispatch.getString("span_id")));
+        writes.forEach(w -> assertThat(w.getString("parent_span_id")).as("dispatcher -> status writer").isIn(dispatchIds));
 
-        JsonObject webhook = one(trace, "deliver webhook");
-        assertThat(webhook.getString("kind")).isEqualTo("SPAN_KIND_CLIENT");
-        assertThat(webhook.getString("parent_span_id")).as("the job's trace -> webhook").isEqualTo(submit.getString("span_id"));
-        assertThat(webhook.getJsonObject("attributes").getInteger("http.response.status_code")).isEqualTo(200);
+        // one span per delivery attempt, the last one delivered
+        List<JsonObject> webhooks = trace.stream().filter(s -> s.getString("name").equals("deliver webhook")).toList();
+        for (JsonObject webhook : webhooks) {
+            assertThat(webhook.getString("kind")).isEqualTo("SPAN_KIND_CLIENT");
+            assertThat(webhook.getString("parent_span_id")).as("the job's trace -> webhook").isEqualTo(submit.getString("span_id"));
+        }
+        assertThat(webhooks.stream().map(w -> w.getJsonObject("attributes").getInteger("http.response.status_code")))
+                .contains(200);
 
         // and keeps naming it
         assertThat(api.req().get("/v1/jobs/" + id).then().statusCode(200).extract().<String>path("trace_id")).isEqualTo(traceId);
