@@ -153,6 +153,7 @@ public class CollectionService {
         entity.name = c.name();
         entity.requestCount = c.indexes().length;
         entity.webhookUrl = c.webhookUrl();
+        entity.requestTimeoutSeconds = c.requestTimeoutSeconds();
         entity.createdAt = created;
         List<JsonNode> requests = new ArrayList<>(c.indexes().length);
         for (int i = 0; i < c.indexes().length; i++) {
@@ -182,6 +183,11 @@ public class CollectionService {
         }
     }
 
+    /** The worker-level time limit of a request, in seconds, of a collection that does not set one. */
+    int defaultRequestTimeout() {
+        return (int) Math.max(1, config.requestTimeout().toSeconds());
+    }
+
     /** The rules of a job of type http, applied to each request; field paths name {@code requests[i]}. */
     CollectionStore.NewCollection validate(UUID tenantId, CreateCollectionRequest request) {
         if (request == null) {
@@ -208,12 +214,18 @@ public class CollectionService {
                             + requests.size(),
                     "requests", null, Map.of("limit", limits.maxRecords(), "requests", requests.size()), Map.of());
         }
+        Integer timeout = request.requestTimeoutSeconds();
+        long maxTimeout = config.maxRequestTimeout().toSeconds();
+        if (timeout != null && (timeout < 1 || timeout > maxTimeout)) {
+            errors.add(new FieldError("request_timeout_seconds", "'request_timeout_seconds' must be from 1 to " + maxTimeout));
+        }
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }
         String webhookUrl = outbound.checkGiven(request.webhookUrl(), "webhook_url");
         JobValidator.Records checked = records.records(http, requests, "requests", "request", "collection");
-        return new CollectionStore.NewCollection(Ids.uuid7(), tenantId, name, webhookUrl, checked.indexes(),
+        return new CollectionStore.NewCollection(Ids.uuid7(), tenantId, name, webhookUrl,
+                timeout != null ? timeout : defaultRequestTimeout(), checked.indexes(),
                 checked.customIds(), checked.inputs());
     }
 }

@@ -27,7 +27,8 @@ public class CollectionStore {
     /** What a run's request listing selects of a record: no bodies, but the request's url and method. */
     static final String REQUEST_COLUMNS = """
             idx, custom_id, status, status_code, attempts, started_at, completed_at, duration_ms, error::text AS error, seq,
-            input->>'url' AS url, upper(coalesce(input->>'method', 'GET')) AS method""";
+            input->>'url' AS url, upper(coalesce(input->>'method', 'GET')) AS method,
+            coalesce(input->'browser' = 'true'::jsonb, false) AS browser""";
 
     private final Pool pool;
     private final IdempotencyStore idempotency;
@@ -38,8 +39,8 @@ public class CollectionStore {
     }
 
     /** A collection about to be stored: its requests as JSON text, custom_id taken out. */
-    public record NewCollection(UUID id, UUID tenantId, String name, String webhookUrl, Integer[] indexes,
-                                String[] customIds, String[] requests) {
+    public record NewCollection(UUID id, UUID tenantId, String name, String webhookUrl, int requestTimeoutSeconds,
+                                Integer[] indexes, String[] customIds, String[] requests) {
     }
 
     /** One stored request of a collection. */
@@ -54,9 +55,9 @@ public class CollectionStore {
         int n = c.indexes().length;
         return pool.withTransaction(conn -> checkPlan(conn, c.tenantId(), n)
                 .chain(() -> conn.preparedQuery("""
-                                INSERT INTO collections (id, tenant_id, name, request_count, webhook_url)
-                                VALUES ($1, $2, $3, $4, $5) RETURNING created_at""")
-                        .execute(Tuple.of(c.id(), c.tenantId(), c.name(), n, c.webhookUrl()))
+                                INSERT INTO collections (id, tenant_id, name, request_count, webhook_url, request_timeout_seconds)
+                                VALUES ($1, $2, $3, $4, $5, $6) RETURNING created_at""")
+                        .execute(Tuple.of(c.id(), c.tenantId(), c.name(), n, c.webhookUrl(), c.requestTimeoutSeconds()))
                         .map(rows -> rows.iterator().next().getOffsetDateTime("created_at")))
                 .call(() -> conn.preparedQuery("""
                                 INSERT INTO collection_requests (collection_id, idx, custom_id, request)
@@ -112,7 +113,7 @@ public class CollectionStore {
     }
 
     /** A run's record as collections show it: the request's url and method, its outcome, its body if asked for. */
-    public record Outcome(int recordIndex, String customId, String url, String method, RecordState status,
+    public record Outcome(int recordIndex, String customId, String url, String method, boolean browser, RecordState status,
                           Integer statusCode, int attempts, OffsetDateTime startedAt, OffsetDateTime completedAt,
                           Long durationMs, String error, String result, Long seq) {
 
@@ -121,7 +122,8 @@ public class CollectionStore {
          * {@code resultLink} set) with a link to it.
          */
         public RecordView view(int requestIndex, String resultLink) {
-            return new RecordView(requestIndex, customId, url, method, RequestStatus.of(status).wire(), statusCode, attempts,
+            return new RecordView(requestIndex, customId, url, method, browser ? Boolean.TRUE : null,
+                    RequestStatus.of(status).wire(), statusCode, attempts,
                     startedAt, completedAt, durationMs, result, error, resultLink);
         }
     }
@@ -129,6 +131,7 @@ public class CollectionStore {
     /** Maps a row selected with {@link #REQUEST_COLUMNS} (and {@code result} when {@code withResult}). */
     static Outcome outcome(Row r, boolean withResult) {
         return new Outcome(r.getInteger("idx"), r.getString("custom_id"), r.getString("url"), r.getString("method"),
+                r.getBoolean("browser"),
                 RecordState.fromWire(r.getString("status")), r.getInteger("status_code"), r.getInteger("attempts"),
                 r.getOffsetDateTime("started_at"), r.getOffsetDateTime("completed_at"), r.getLong("duration_ms"),
                 r.getString("error"), withResult ? r.getString("result") : null, r.getLong("seq"));

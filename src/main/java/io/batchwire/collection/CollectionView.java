@@ -15,6 +15,7 @@ public record CollectionView(
         String name,
         int requestCount,
         @JsonInclude(JsonInclude.Include.ALWAYS) String webhookUrl,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer requestTimeoutSeconds,
         OffsetDateTime createdAt,
         @JsonSerialize(using = AbsoluteLink.class) String link,
         @JsonSerialize(using = AbsoluteLink.class) String runsLink,
@@ -22,6 +23,7 @@ public record CollectionView(
 
     public static CollectionView of(RequestCollection c, List<JsonNode> requests) {
         String link = "/v1/collections/" + c.id;
-        return new CollectionView(c.id, c.name, c.requestCount, c.webhookUrl, c.createdAt, link, link + "/runs", requests);
+        return new CollectionView(c.id, c.name, c.requestCount, c.webhookUrl, c.requestTimeoutSeconds, c.createdAt, link,
+                link + "/runs", requests);
     }
 }

@@ -9,6 +9,18 @@ import java.time.Duration;
 @ConfigMapping(prefix = "batchwire.collections")
 public interface CollectionsConfig {
 
+    /**
+     * The worker-level time limit of each request of a run, over all its attempts, when the collection does not set
+     * its own ({@code request_timeout_seconds}): a request still without its answer then is {@code timed_out}
+     * (counted in {@code timeout_requests}).
+     */
+    @WithDefault("30s")
+    Duration requestTimeout();
+
+    /** The longest {@code request_timeout_seconds} a collection may set. */
+    @WithDefault("15m")
+    Duration maxRequestTimeout();
+
     /** Longest collection name. */
     @WithDefault("200")
     int maxNameLength();

@@ -18,5 +18,9 @@ public record CreateCollectionRequest(
                 + "optionally with a custom_id unique in the collection", required = true)
         List<JsonNode> requests,
         @Schema(description = "Given to every run: where its signed job.completed / job.failed / job.cancelled webhook is POSTed")
-        String webhookUrl) {
+        String webhookUrl,
+        @Schema(description = "The worker-level time limit of each request of a run, in seconds, over all its attempts: "
+                + "a request still without its answer then is timeout (timeout_requests). Default: the service's "
+                + "batchwire.collections.request-timeout (30 s)")
+        Integer requestTimeoutSeconds) {
 }

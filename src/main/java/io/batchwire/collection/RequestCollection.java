@@ -29,6 +29,10 @@ public class RequestCollection extends PanacheEntityBase {
     @Column(name = "webhook_url")
     public String webhookUrl;
 
+    /** Each request's time limit in a run, over all its attempts (null on collections made before it existed). */
+    @Column(name = "request_timeout_seconds")
+    public Integer requestTimeoutSeconds;
+
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 }

@@ -23,7 +23,8 @@ public class RunRetentionSweep {
             "j.collection_id IS NOT NULL AND j.finished_at < now() - make_interval(secs => $2)",
             """
                     result = NULL,
-                    input = jsonb_strip_nulls(jsonb_build_object('url', input->'url', 'method', input->'method')),
+                    input = jsonb_strip_nulls(jsonb_build_object('url', input->'url', 'method', input->'method',
+                            'browser', input->'browser')),
                     error = CASE WHEN error IS NULL THEN NULL ELSE jsonb_build_object('code', error->'code') END""",
             "j.collection_id IS NOT NULL AND j.finished_at < now() - make_interval(secs => $2)");
 

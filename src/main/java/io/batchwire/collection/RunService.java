@@ -70,7 +70,8 @@ public class RunService {
                 .chain(collection -> origin(tenantId, collectionId, onlyFailedFrom)
                         .chain(origin -> store.requests(collectionId, boxed(origin.requestIndexes()))
                                 .chain(requests -> jobs.submit(tenantId, job(collection, requests, origin), idempotencyKey,
-                                        collectionId, "collection-runs:" + collectionId))))
+                                        collectionId, "collection-runs:" + collectionId, collection.requestTimeoutSeconds != null
+                                                ? collection.requestTimeoutSeconds : collections.defaultRequestTimeout()))))
                 .map(submitted -> new Started(RunView.of(submitted.status()), submitted.replayed(), submitted.headers()));
     }
 

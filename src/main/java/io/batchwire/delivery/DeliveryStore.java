@@ -56,7 +56,8 @@ public class DeliveryStore implements JobEndings, StatusExtras.ResultPushes {
                 FOR UPDATE SKIP LOCKED)
             RETURNING id, job_id, tenant_id, kind, event_type, url, attempts, max_attempts, payload,
                       (SELECT format FROM jobs WHERE jobs.id = deliveries.job_id) AS format,
-                      (SELECT metadata->>'dialect' FROM jobs WHERE jobs.id = deliveries.job_id) AS dialect"""
+                      (SELECT metadata->>'dialect' FROM jobs WHERE jobs.id = deliveries.job_id) AS dialect,
+                      (SELECT trace_parent FROM jobs WHERE jobs.id = deliveries.job_id) AS trace_parent"""
             .formatted(DeliveryTransitions.sqlMayAttempt());
 
     /** {@code $7}: the attempt number the claim handed out; a later claim of the same row settles its own attempt. */
@@ -93,9 +94,9 @@ public class DeliveryStore implements JobEndings, StatusExtras.ResultPushes {
         return conn.preparedQuery(ENQUEUE).execute(Tuple.of(jobIds, EVENT_ATTEMPTS, attempts)).replaceWithVoid();
     }
 
-    /** A delivery taken for one attempt. */
+    /** A delivery taken for one attempt; {@code traceParent}: its job's trace (null with tracing off). */
     public record Due(UUID id, UUID jobId, UUID tenantId, DeliveryKind kind, String eventType, String url, int attempt,
-                      int maxAttempts, String payload, String format, String dialect) {
+                      int maxAttempts, String payload, String format, String dialect, String traceParent) {
     }
 
     public Uni<List<Due>> claimDue(int limit) {
@@ -107,7 +108,7 @@ public class DeliveryStore implements JobEndings, StatusExtras.ResultPushes {
                         out.add(new Due(r.getUUID("id"), r.getUUID("job_id"), r.getUUID("tenant_id"),
                                 DeliveryKind.fromWire(r.getString("kind")), r.getString("event_type"), r.getString("url"),
                                 r.getInteger("attempts"), r.getInteger("max_attempts"), r.getString("payload"),
-                                r.getString("format"), r.getString("dialect")));
+                                r.getString("format"), r.getString("dialect"), r.getString("trace_parent")));
                     }
                     return out;
                 });

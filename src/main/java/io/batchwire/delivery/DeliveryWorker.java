@@ -1,6 +1,9 @@
 package io.batchwire.delivery;
 
+import io.batchwire.trace.Traces;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -30,9 +33,11 @@ public class DeliveryWorker {
     private final RetryPolicy policy;
     private final Map<DeliveryKind, DeliverySender> senders = new EnumMap<>(DeliveryKind.class);
     private final MeterRegistry metrics;
+    private final Traces traces;
 
     public DeliveryWorker(DeliveryStore store, DeliveryConfig config, RetryPolicy policy, Instance<DeliverySender> senders,
-                          MeterRegistry metrics) {
+                          MeterRegistry metrics, Traces traces) {
+        this.traces = traces;
         this.store = store;
         this.config = config;
         this.policy = policy;
@@ -78,10 +83,24 @@ public class DeliveryWorker {
         DeliverySender sender = senders.get(due.kind());
         OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
         long t0 = System.nanoTime();
+        // a span of the job's trace per attempt (tracing on)
+        Span span = due.traceParent() == null ? Span.getInvalid()
+                : traces.start("deliver " + due.kind().wire(), SpanKind.CLIENT, due.traceParent())
+                .setAttribute("batchwire.delivery", due.kind().wire()).setAttribute("batchwire.attempt", due.attempt())
+                .setAttribute("batchwire.event_type", due.eventType());
         return Uni.createFrom().voidItem()
                 .chain(() -> sender.send(due, ready.payload()))
                 .map(code -> policy.decide(due, sender, code, null))
                 .onFailure().recoverWithItem(t -> policy.decide(due, sender, null, t))
+                .invoke(d -> {
+                    if (d.code() != null) {
+                        span.setAttribute("http.response.status_code", d.code());
+                    }
+                    if (d.state() != DeliveryState.DELIVERED) {
+                        Traces.fail(span, d.error());
+                    }
+                    span.end();
+                })
                 .chain(d -> {
                     int latency = (int) ((System.nanoTime() - t0) / 1_000_000);
                     Timer.builder("batchwire.deliveries.attempt").tag("kind", due.kind().wire()).tag("result", d.state().wire())

@@ -51,6 +51,54 @@ public class DemoUpstream {
                 });
         router.post("/demo/upstream/organizations").handler(BodyHandler.create().setBodyLimit(64 * 1024))
                 .handler(this::organizations);
+        router.post("/demo/upstream/render").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(this::render);
+    }
+
+    /** The longest the demo renderer waits for one request's wait-for-timeout actions. */
+    static final long MAX_RENDER_WAIT_MS = 30_000;
+    /** A 1x1 PNG: the demo renderer's screenshot of every page. */
+    static final String SCREENSHOT = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+    /**
+     * A stand-in rendering upstream (a headless-browser service) for the quickstart: takes {@code {url, screenshot,
+     * actions}}, waits the actions' {@code wait-for-timeout} times (at most 30 s in all), and answers
+     * {@code {html, screenshot, status_code}} with a made-up page of the URL's host; it fetches nothing.
+     */
+    private void render(RoutingContext ctx) {
+        JsonObject asked;
+        try {
+            asked = ctx.body().asJsonObject();
+        } catch (RuntimeException notJson) {
+            asked = null;
+        }
+        String url = asked == null ? null : asked.getString("url");
+        if (url == null) {
+            ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":\"the request must be {url, screenshot, actions}\"}");
+            return;
+        }
+        io.vertx.core.json.JsonArray actions = asked.getJsonArray("actions", new io.vertx.core.json.JsonArray());
+        long wait = 0;
+        for (Object a : actions) {
+            if (a instanceof JsonObject o && "wait-for-timeout".equals(o.getString("type")) && o.getValue("time") instanceof Number t) {
+                wait += Math.max(0, t.longValue());
+            }
+        }
+        String host;
+        try {
+            host = java.net.URI.create(url).getHost();
+        } catch (IllegalArgumentException bad) {
+            host = null;
+        }
+        String title = host == null ? "page" : host.replace("<", "").replace("&", "");
+        JsonObject page = new JsonObject()
+                .put("html", "<!doctype html><html><head><title>" + title + "</title></head><body><h1>" + title
+                        + "</h1><p>Rendered by the Batchwire demo renderer after " + actions.size()
+                        + " action(s).</p></body></html>")
+                .put("screenshot", asked.getBoolean("screenshot", false) ? SCREENSHOT : null)
+                .put("status_code", 200);
+        vertx.setTimer(Math.max(1, Math.min(wait, MAX_RENDER_WAIT_MS)), t ->
+                ctx.response().putHeader("Content-Type", "application/json").end(page.encode()));
     }
 
     /** The most organizations one query of the demo endpoint may ask for. */

@@ -13,6 +13,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -30,8 +31,8 @@ public class ChunkStore implements JobEndings {
      * Marks the job processing (once), claims the chunk for {@code $4} if it is free or held by a dead replica (a
      * live holder, this replica included, keeps it), and reads its pending records when the claim is ours; the last row
      * (no idx) says whether the job exists (or existed: retention left a tombstone), how many records of the chunk are
-     * pending, whether the claim is ours, the weight of the job's tenant (its plan's), and the job's kind (an export's
-     * records are the pages of its upstream's answer).
+     * pending, whether the claim is ours, the weight of the job's tenant (its plan's), the job's kind (an export's
+     * records are the pages of its upstream's answer), and its records' own time limit (a collection run's).
      */
     private static final String START = """
             -- data-modifying WITHs always run, whether or not the SELECT reads them
@@ -47,7 +48,8 @@ public class ChunkStore implements JobEndings {
                 SELECT r.idx, r.custom_id, r.input FROM job_records r
                 WHERE r.job_id = $1 AND r.idx >= $2 AND r.idx < $3 AND r.status IN (%s))
             SELECT p.idx, p.custom_id, p.input::text AS input, NULL::bigint AS pending, NULL::boolean AS known,
-                   NULL::boolean AS ours, NULL::int AS weight, NULL::text AS kind
+                   NULL::boolean AS ours, NULL::int AS weight, NULL::text AS kind, NULL::int AS record_timeout,
+                   NULL::text AS trace_parent
             FROM pending p WHERE EXISTS (SELECT 1 FROM claim)
             UNION ALL
             SELECT NULL, NULL, NULL, (SELECT count(*) FROM pending),
@@ -55,7 +57,9 @@ public class ChunkStore implements JobEndings {
                    EXISTS (SELECT 1 FROM claim),
                    (SELECT p.weight FROM jobs j JOIN tenants t ON t.id = j.tenant_id JOIN plans p ON p.name = t.plan
                     WHERE j.id = $1),
-                   (SELECT kind FROM jobs WHERE id = $1)
+                   (SELECT kind FROM jobs WHERE id = $1),
+                   (SELECT record_timeout_seconds FROM jobs WHERE id = $1),
+                   (SELECT trace_parent FROM jobs WHERE id = $1)
             ORDER BY 1 NULLS LAST""".formatted(JobTransitions.sql(JobState.PROCESSING),
             JobTransitions.sqlStatesThatMayMoveTo(JobState.PROCESSING), RecordTransitions.sqlMayTakeOutcome());
 
@@ -73,10 +77,11 @@ public class ChunkStore implements JobEndings {
     /**
      * What starting a chunk found: whether its job exists, how many of its records are pending, and, when the claim is
      * this replica's, those records (a record already stored is never sent upstream again); and the weight of the
-     * job's tenant on the upstream.
+     * job's tenant on the upstream; each record's own time limit over all its attempts (null: none); and the job's
+     * trace context (null with tracing off).
      */
     public record Start(boolean jobKnown, int pending, boolean claimed, List<PendingRecord> records, int weight,
-                        boolean export) {
+                        boolean export, Duration recordTimeLimit, String traceParent) {
     }
 
     public Uni<Start> start(JobChunk chunk, UUID replica) {
@@ -91,8 +96,10 @@ public class ChunkStore implements JobEndings {
                             out.add(new PendingRecord(chunk.jobId(), idx, r.getString("custom_id"), readTree(r.getString("input"))));
                         } else {
                             Integer weight = r.getInteger("weight");
+                            Integer limit = r.getInteger("record_timeout");
                             summary = new Start(r.getBoolean("known"), r.getLong("pending").intValue(), r.getBoolean("ours"), out,
-                                    weight == null ? 1 : weight, "export".equals(r.getString("kind")));
+                                    weight == null ? 1 : weight, "export".equals(r.getString("kind")),
+                                    limit == null ? null : Duration.ofSeconds(limit), r.getString("trace_parent"));
                         }
                     }
                     return summary;

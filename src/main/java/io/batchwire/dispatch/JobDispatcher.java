@@ -10,6 +10,11 @@ import io.batchwire.job.JobStore;
 import io.batchwire.job.RecordState;
 import io.batchwire.messaging.Channels;
 import io.batchwire.messaging.DeadLetters;
+import io.batchwire.messaging.TopicsConfig;
+import io.batchwire.trace.Traces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+
 import io.batchwire.upstream.CallResult;
 import io.batchwire.upstream.Upstream;
 import io.batchwire.upstream.UpstreamCaller;
@@ -76,6 +81,8 @@ public class JobDispatcher {
     private final ClusterConfig cluster;
     private final Replica replica;
     private final DeadLetters deadLetters;
+    private final Traces traces;
+    private final TopicsConfig topics;
     private final Vertx vertx;
     private final ObjectMapper json;
     private final ObjectReader chunkReader;
@@ -94,7 +101,10 @@ public class JobDispatcher {
 
     public JobDispatcher(JobStore jobs, ChunkStore chunks, UpstreamRegistry upstreams, UpstreamCaller caller,
                          JobStopWatch stops, DispatchConfig config, ClusterConfig cluster, Replica replica,
-                         DeadLetters deadLetters, MeterRegistry metrics, Vertx vertx, ObjectMapper json) {
+                         DeadLetters deadLetters, MeterRegistry metrics, Vertx vertx, ObjectMapper json, Traces traces,
+                         TopicsConfig topics) {
+        this.traces = traces;
+        this.topics = topics;
         this.jobs = jobs;
         this.chunks = chunks;
         this.upstreams = upstreams;
@@ -245,7 +255,10 @@ public class JobDispatcher {
                         }
                         // what this run sent before (its lease was in doubt since) has its outcome on the way
                         List<PendingRecord> toSend = start.records().stream().filter(r -> !run.sent.contains(r.index())).toList();
-                        return send(run, upstream, toSend, new UpstreamCaller.Who(chunk.tenantId(), start.weight()), start.export())
+                        Span span = span(run, start);
+                        return send(run, upstream, toSend, new UpstreamCaller.Who(chunk.tenantId(), start.weight()), start.export(),
+                                start.recordTimeLimit(), span)
+                                .onTermination().invoke(span::end)
                                 .map(ignored -> afterSending(run));
                     })
                     .eventually(() -> stops.unwatch(chunk.jobId()));
@@ -267,6 +280,28 @@ public class JobDispatcher {
         });
     }
 
+    /**
+     * The dispatcher's span of a chunk (tracing on): under the producer span whose context came in the message's
+     * {@code traceparent} header, or, for a chunk published without one (the outbox sweep, a promoted job), under the
+     * job's own trace.
+     */
+    private Span span(ChunkRun run, ChunkStore.Start start) {
+        if (!traces.enabled()) {
+            return Span.getInvalid();
+        }
+        String parent = run.first.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> Traces.fromKafka(m.getHeaders()))
+                .orElse(start.traceParent());
+        if (parent == null) {
+            return Span.getInvalid();
+        }
+        return traces.start("process " + topics.jobs(), SpanKind.CONSUMER, parent)
+                .setAttribute("messaging.system", "kafka").setAttribute("messaging.destination.name", topics.jobs())
+                .setAttribute("batchwire.job_id", run.chunk.jobId().toString())
+                .setAttribute("batchwire.chunk", run.chunk.from() + ".." + run.chunk.to())
+                .setAttribute("batchwire.records", start.records().size());
+    }
+
     private Turn afterSending(ChunkRun run) {
         if (run.handedBack()) {
             return Turn.HANDED_BACK;
@@ -286,16 +321,16 @@ public class JobDispatcher {
 
     /** Sends the chunk's pending records; completes when every call has ended (outcomes may still be in flight). */
     private Uni<Void> send(ChunkRun run, Upstream upstream, List<PendingRecord> pending, UpstreamCaller.Who who,
-                           boolean export) {
+                           boolean export, Duration timeLimit, Span span) {
         if (pending.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         OutcomeBatcher batcher = new OutcomeBatcher(vertx, config.outcomeBatchSize(), config.outcomeBatchBytes(),
-                config.outcomeLinger().toMillis(), (outcomes, count) -> emit(run, outcomes, count));
+                config.outcomeLinger().toMillis(), (outcomes, count) -> emit(run, outcomes, count, Traces.traceparent(span)));
         return Multi.createFrom().iterable(pending)
                 .onItem().transformToUni(record -> budget.room()
-                        .chain(() -> (export ? caller.callPage(upstream, record.input(), who, stop(run, record))
-                                : caller.call(upstream, record.input(), who, stop(run, record))))
+                        .chain(() -> (export ? caller.callPage(upstream, record.input(), who, stop(run, record), span)
+                                : caller.call(upstream, record.input(), who, stop(run, record), timeLimit, span)))
                         .invoke(result -> {
                             if (result == null) {
                                 if (!stops.isStopped(record.jobId())) {
@@ -366,9 +401,15 @@ public class JobDispatcher {
      * broker away for longer than its delivery time-out) is handed over again after a pause: outcomes are only ever
      * dropped by the broker's acknowledgement.
      */
-    private void emit(ChunkRun run, byte[] outcomes, int count) {
+    private void emit(ChunkRun run, byte[] outcomes, int count, String traceParent) {
+        OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(run.chunk.jobId().toString());
+        if (traceParent != null) {
+            // the status writer's span joins the chunk's trace under the dispatcher's span
+            meta.withHeaders(Traces.kafkaHeaders(traceParent));
+        }
         out.emit(Message.of(outcomes)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(run.chunk.jobId().toString()).build())
+                .addMetadata(meta.build())
                 .withAck(() -> {
                     budget.release(count, outcomes.length - count - 1L);
                     run.outstanding.addAndGet(-count);
@@ -378,7 +419,7 @@ public class JobDispatcher {
                 })
                 .withNack(t -> {
                     LOG.warnf("outcomes of chunk %s not taken by the broker (%s); sending them again", run.key(), t.getMessage());
-                    vertx.setTimer(1000, id -> emit(run, outcomes, count));
+                    vertx.setTimer(1000, id -> emit(run, outcomes, count, traceParent));
                     return CompletableFuture.completedFuture(null);
                 }));
     }

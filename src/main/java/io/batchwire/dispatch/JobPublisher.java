@@ -1,5 +1,10 @@
 package io.batchwire.dispatch;
 
+import io.batchwire.messaging.TopicsConfig;
+import io.batchwire.trace.Traces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+
 import io.batchwire.job.JobPipeline;
 import io.batchwire.messaging.Channels;
 import io.smallrye.mutiny.Uni;
@@ -29,9 +34,14 @@ public class JobPublisher implements JobPipeline {
     private final OutboxStore store;
     private final JobStopWatch stops;
     private final DispatchConfig config;
+    private final Traces traces;
+    private final TopicsConfig topics;
 
     public JobPublisher(@Channel(Channels.JOBS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-                        MutinyEmitter<JobChunk> emitter, OutboxStore store, JobStopWatch stops, DispatchConfig config) {
+                        MutinyEmitter<JobChunk> emitter, OutboxStore store, JobStopWatch stops, DispatchConfig config,
+                        Traces traces, TopicsConfig topics) {
+        this.traces = traces;
+        this.topics = topics;
         this.emitter = emitter;
         this.store = store;
         this.stops = stops;
@@ -39,7 +49,7 @@ public class JobPublisher implements JobPipeline {
     }
 
     public Uni<Void> publish(UUID jobId, UUID tenantId, String type, int totalRecords) {
-        return publish(jobId, chunks(jobId, tenantId, type, totalRecords, config.chunkSize()));
+        return publish(jobId, chunks(jobId, tenantId, type, totalRecords, config.chunkSize()), null);
     }
 
     /**
@@ -47,7 +57,7 @@ public class JobPublisher implements JobPipeline {
      * is stored with the outcome of the page before), so this is all of the job that may still be unsent.
      */
     public Uni<Void> publishPage(UUID jobId, UUID tenantId, String type, int page) {
-        return publish(jobId, List.of(new JobChunk(jobId, tenantId, type, page, page + 1)));
+        return publish(jobId, List.of(new JobChunk(jobId, tenantId, type, page, page + 1)), null);
     }
 
     /** {@link #publishPage} without anyone waiting, as {@link #start} does for a new job. */
@@ -55,13 +65,26 @@ public class JobPublisher implements JobPipeline {
         background(jobId, publishPage(jobId, tenantId, type, page));
     }
 
-    private Uni<Void> publish(UUID jobId, List<JobChunk> chunks) {
+    /**
+     * Sends the chunks; with {@code traceParent} (tracing on) each send is a producer span of the job's trace, whose
+     * context travels in the record's {@code traceparent} header to the dispatcher.
+     */
+    private Uni<Void> publish(UUID jobId, List<JobChunk> chunks, String traceParent) {
         List<Uni<Void>> sends = new ArrayList<>();
         for (JobChunk chunk : chunks) {
             // keyed per chunk so one large job spreads over partitions, and so over replicas
-            Message<JobChunk> message = Message.of(chunk).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                    .withKey(jobId + "/" + chunk.from()).build());
-            sends.add(emitter.sendMessage(message));
+            OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
+                    .withKey(jobId + "/" + chunk.from());
+            Span span = traceParent == null ? Span.getInvalid()
+                    : traces.start("publish " + topics.jobs(), SpanKind.PRODUCER, traceParent);
+            String context = Traces.traceparent(span);
+            if (context != null) {
+                span.setAttribute("messaging.system", "kafka").setAttribute("messaging.destination.name", topics.jobs())
+                        .setAttribute("batchwire.chunk", chunk.from() + ".." + chunk.to());
+                meta.withHeaders(Traces.kafkaHeaders(context));
+            }
+            sends.add(emitter.sendMessage(Message.of(chunk).addMetadata(meta.build()))
+                    .onTermination().invoke(span::end));
         }
         return Uni.join().all(sends).andFailFast().chain(() -> store.markDispatched(jobId));
     }
@@ -71,8 +94,8 @@ public class JobPublisher implements JobPipeline {
      * publish lease is released so that the outbox sweep publishes it soon.
      */
     @Override
-    public void start(UUID jobId, UUID tenantId, String type, int totalRecords) {
-        background(jobId, publish(jobId, tenantId, type, totalRecords));
+    public void start(UUID jobId, UUID tenantId, String type, int totalRecords, String traceParent) {
+        background(jobId, publish(jobId, chunks(jobId, tenantId, type, totalRecords, config.chunkSize()), traceParent));
     }
 
     private void background(UUID jobId, Uni<Void> publish) {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.batchwire.job.RecordState;
 import io.batchwire.messaging.Channels;
 import io.batchwire.messaging.DeadLetters;
+import io.batchwire.trace.Traces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
@@ -41,8 +44,11 @@ public class OutcomeWriter {
     private final ObjectReader reader;
     private final Counter stored;
     private final Counter finished;
+    private final Traces traces;
 
-    public OutcomeWriter(OutcomeStore store, DeadLetters deadLetters, ObjectMapper json, MeterRegistry metrics) {
+    public OutcomeWriter(OutcomeStore store, DeadLetters deadLetters, ObjectMapper json, MeterRegistry metrics,
+                         Traces traces) {
+        this.traces = traces;
         this.store = store;
         this.deadLetters = deadLetters;
         this.reader = json.readerFor(OutcomeBatch.class);
@@ -61,15 +67,35 @@ public class OutcomeWriter {
     public Uni<Void> write(KafkaRecordBatch<String, byte[]> batch) {
         List<Read> readable = new ArrayList<>();
         List<Read> unreadable = new ArrayList<>();
+        List<Span> spans = traces.enabled() ? new ArrayList<>() : List.of();
         for (KafkaRecord<String, byte[]> r : batch.getRecords()) {
             Read read = read(r);
             (read.outcomes() == null ? unreadable : readable).add(read);
+            if (traces.enabled()) {
+                span(r, read).ifPresent(spans::add);
+            }
         }
         return Multi.createFrom().iterable(unreadable)
                 .onItem().transformToUniAndConcatenate(m -> deadLetters.send(m.origin(), m.value(), "unreadable", m.problem()))
                 .collect().last()
                 .chain(() -> storeAll(readable))
-                .chain(() -> Uni.createFrom().completionStage(batch.ack()));
+                .chain(() -> Uni.createFrom().completionStage(batch.ack()))
+                .onTermination().invoke(() -> spans.forEach(Span::end));
+    }
+
+    /** The status writer's span of one message, in the trace its {@code traceparent} header names (tracing on). */
+    private java.util.Optional<Span> span(KafkaRecord<String, byte[]> r, Read read) {
+        String parent = Traces.fromKafka(r.getHeaders());
+        if (parent == null) {
+            return java.util.Optional.empty();
+        }
+        Span span = traces.start("process " + r.getTopic(), SpanKind.CONSUMER, parent)
+                .setAttribute("messaging.system", "kafka").setAttribute("messaging.destination.name", r.getTopic())
+                .setAttribute("batchwire.outcomes", read.outcomes() == null ? 0 : read.outcomes().size());
+        if (read.outcomes() == null) {
+            Traces.fail(span, read.problem());
+        }
+        return java.util.Optional.of(span);
     }
 
     private Read read(KafkaRecord<String, byte[]> r) {

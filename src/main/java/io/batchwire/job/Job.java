@@ -74,6 +74,10 @@ public class Job extends PanacheEntityBase {
     @Column(name = "collection_id")
     public UUID collectionId;
 
+    /** The W3C traceparent of the job's trace (tracing on), null otherwise. */
+    @Column(name = "trace_parent")
+    public String traceParent;
+
     @Column(name = "bodies_purged_at")
     public OffsetDateTime bodiesPurgedAt;
 

@@ -10,8 +10,11 @@ import java.util.UUID;
  */
 public interface JobPipeline {
 
-    /** Publishes a stored job's chunks; never fails the caller. */
-    void start(UUID jobId, UUID tenantId, String type, int totalRecords);
+    /**
+     * Publishes a stored job's chunks; never fails the caller. {@code traceParent}: the trace context the chunks carry
+     * (null: none, the dispatcher joins the job's stored trace).
+     */
+    void start(UUID jobId, UUID tenantId, String type, int totalRecords, String traceParent);
 
     /** No new upstream call for this job from this replica. */
     void stop(UUID jobId);

@@ -116,7 +116,7 @@ public class JobQueue {
     /** Publishes jobs promoted in a transaction that has committed; never fails (the outbox sweep is the safety net). */
     public void start(List<Promoted> promoted) {
         for (Promoted p : promoted) {
-            pipeline.start(p.id(), p.tenantId(), p.type(), p.totalRecords());
+            pipeline.start(p.id(), p.tenantId(), p.type(), p.totalRecords(), null);
         }
     }
 

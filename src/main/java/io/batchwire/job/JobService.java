@@ -7,6 +7,9 @@ import io.batchwire.api.Page;
 import io.batchwire.api.ProblemException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.batchwire.idempotency.IdempotencyStore;
+import io.batchwire.trace.Traces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.batchwire.upstream.Upstream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -35,9 +38,12 @@ public class JobService {
     private final JobAdmission admission;
     private final MeterRegistry metrics;
     private final ObjectMapper json;
+    private final Traces traces;
 
     public JobService(JobValidator validator, JobStore store, JobRepository jobs, JobViews views, JobPipeline pipeline,
-                      IdempotencyStore idempotency, JobAdmission admission, MeterRegistry metrics, ObjectMapper json) {
+                      IdempotencyStore idempotency, JobAdmission admission, MeterRegistry metrics, ObjectMapper json,
+                      Traces traces) {
+        this.traces = traces;
         this.validator = validator;
         this.store = store;
         this.jobs = jobs;
@@ -63,13 +69,19 @@ public class JobService {
      */
     public Uni<Submitted> submit(UUID tenantId, SubmitJobRequest request, String idempotencyKey, UUID collectionId,
                                  String scope) {
+        return submit(tenantId, request, idempotencyKey, collectionId, scope, null);
+    }
+
+    /** The same, each record with its own time limit over all its attempts (a collection run's; null: none). */
+    public Uni<Submitted> submit(UUID tenantId, SubmitJobRequest request, String idempotencyKey, UUID collectionId,
+                                 String scope, Integer recordTimeoutSeconds) {
         JobStore.NewJob job;
         byte[] hash;
         try {
             IdempotencyStore.check(idempotencyKey);
             // the request as sent (validate takes custom_id out of the records)
             hash = idempotencyKey == null ? null : IdempotencyStore.hash(canonical(request));
-            job = validator.validate(tenantId, request, collectionId);
+            job = validator.validate(tenantId, request, collectionId, recordTimeoutSeconds);
         } catch (ProblemException e) {
             return Uni.createFrom().failure(e);
         }
@@ -153,21 +165,33 @@ public class JobService {
         }
     }
 
-    private Uni<Submitted> store(JobStore.NewJob job, IdempotencyStore.Claim claim) {
-        int records = job.indexes().length;
+    private Uni<Submitted> store(JobStore.NewJob toStore, IdempotencyStore.Claim claim) {
+        int records = toStore.indexes().length;
+        // the job's trace starts here (under the HTTP request's span); the job keeps it (no-op with tracing off)
+        Span span = traces.startHere("job submit", SpanKind.INTERNAL);
+        if (span.getSpanContext().isValid()) {
+            span.setAttribute("batchwire.job_id", toStore.id().toString()).setAttribute("batchwire.type", toStore.type());
+        }
+        JobStore.NewJob job = toStore.withTraceParent(Traces.traceparent(span));
         return store.insert(job, claim)
                 .invoke(stored -> {
                     // the chunks go to the producer now; the answer does not wait for the broker (the outbox has the
                     // job). A queued job is published when it is promoted.
                     if (stored.state() == JobTransitions.INITIAL) {
-                        pipeline.start(job.id(), job.tenantId(), job.type(), records);
+                        pipeline.start(job.id(), job.tenantId(), job.type(), records, job.traceParent());
                     }
                     metrics.counter("batchwire.jobs.submitted", "type", job.type()).increment();
                     metrics.counter("batchwire.records.submitted", "type", job.type()).increment(records);
                 })
                 .chain(stored -> Uni.combine().all()
                         .unis(views.submitted(job, stored), admission.paced(job.tenantId(), records, stored.quota()))
-                        .with((status, quota) -> new Submitted(status, false, quota)));
+                        .with((status, quota) -> new Submitted(status, false, quota)))
+                .onTermination().invoke((done, failure, cancelled) -> {
+                    if (failure != null) {
+                        Traces.fail(span, failure.getMessage());
+                    }
+                    span.end();
+                });
     }
 
     public Uni<JobStatus> status(UUID tenantId, UUID jobId) {

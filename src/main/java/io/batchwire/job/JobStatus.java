@@ -3,6 +3,7 @@ package io.batchwire.job;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.batchwire.api.AbsoluteLink;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.batchwire.trace.Traces;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
@@ -43,7 +44,9 @@ public record JobStatus(
         Push resultPush,
         UUID collectionId,
         @Schema(implementation = ObjectNode.class, description = "The metadata object given on submit")
-        @JsonRawValue String metadata) {
+        @JsonRawValue String metadata,
+        @Schema(description = "The id of the job's OpenTelemetry trace (32 hex digits); only when tracing is on")
+        @JsonInclude(JsonInclude.Include.NON_NULL) String traceId) {
 
     /** Where pushing the result file to {@code result_url} stands. */
     public record Push(String state, int attempts, Integer lastStatusCode, String lastError) {
@@ -71,7 +74,8 @@ public record JobStatus(
                 new Counts(job.succeeded, job.failed, job.timedOut, job.cancelled, job.totalRecords - done),
                 job.state == JobTransitions.WAITING ? waitEstimate : estimate(job, done, now), job.creditsCharged,
                 job.creditsRefunded, link, link + "/results", downloadLink, job.error, job.timeoutSeconds,
-                job.bodiesPurgedAt != null, job.format, job.webhookUrl, job.resultUrl, push, job.collectionId, job.metadata);
+                job.bodiesPurgedAt != null, job.format, job.webhookUrl, job.resultUrl, push, job.collectionId, job.metadata,
+                Traces.traceId(job.traceParent));
     }
 
     /** Remaining records at the job's own rate so far; 0 once final, null before there is a rate. */

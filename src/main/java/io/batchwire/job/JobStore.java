@@ -40,10 +40,10 @@ public class JobStore {
             job AS (
                 INSERT INTO jobs (id, tenant_id, type, state, total_records, metadata, timeout_seconds,
                                   deadline_at, dispatch_claimed_until, webhook_url, result_url, format,
-                                  collection_id, kind)
+                                  collection_id, kind, record_timeout_seconds, trace_parent)
                 SELECT $1, $2, $3, %s, $4, $5::text::jsonb, coalesce($6::int, plan.default_timeout_seconds),
                        now() + make_interval(secs => coalesce($6::int, plan.default_timeout_seconds)),
-                       now() + make_interval(secs => $7), $8, $9, $10, $11, $15
+                       now() + make_interval(secs => $7), $8, $9, $10, $11, $15, $16, $17
                 FROM plan WHERE plan.max_records_per_job >= $4
                 RETURNING created_at, timeout_seconds),
             records AS (
@@ -76,16 +76,19 @@ public class JobStore {
         this.queue = queue;
     }
 
-    /** A job about to be stored: its records' inputs as JSON text (custom_id removed). */
+    /**
+     * A job about to be stored: its records' inputs as JSON text (custom_id removed); {@code recordTimeoutSeconds} is
+     * each record's own time limit over all its attempts (a collection run's), null for none.
+     */
     public record NewJob(UUID id, UUID tenantId, String type, String metadataJson, Integer timeoutSeconds,
                          String webhookUrl, String resultUrl, String format, UUID collectionId,
-                         Integer[] indexes, String[] customIds, String[] inputs, String kind) {
+                         Integer[] indexes, String[] customIds, String[] inputs, String kind, Integer recordTimeoutSeconds,
+                         String traceParent) {
 
-        public NewJob(UUID id, UUID tenantId, String type, String metadataJson, Integer timeoutSeconds,
-                      String webhookUrl, String resultUrl, String format, UUID collectionId,
-                      Integer[] indexes, String[] customIds, String[] inputs) {
-            this(id, tenantId, type, metadataJson, timeoutSeconds, webhookUrl, resultUrl, format, collectionId, indexes,
-                    customIds, inputs, Job.KIND_BATCH);
+        /** The same job in the trace that {@code traceParent} names (null: none). */
+        public NewJob withTraceParent(String traceParent) {
+            return new NewJob(id, tenantId, type, metadataJson, timeoutSeconds, webhookUrl, resultUrl, format, collectionId,
+                    indexes, customIds, inputs, kind, recordTimeoutSeconds, traceParent);
         }
     }
 
@@ -116,7 +119,7 @@ public class JobStore {
                             .addString(job.webhookUrl()).addString(job.resultUrl()).addString(job.format())
                             .addUUID(job.collectionId())
                             .addArrayOfInteger(job.indexes()).addArrayOfString(job.customIds()).addArrayOfString(job.inputs())
-                            .addString(job.kind()));
+                            .addString(job.kind()).addInteger(job.recordTimeoutSeconds()).addString(job.traceParent()));
             Uni<Row> usage = admission.usage(conn, job.tenantId(), job.id());
             Uni<Void> key = idempotency.complete(conn, claim, job.id());
             return Uni.combine().all().unis(inserted, usage, key).asTuple().chain(done -> {

@@ -35,10 +35,11 @@ public class JobValidator {
     }
 
     /**
-     * The job to store for {@code request}; {@code collectionId} makes it a run of that collection. The request is
-     * the caller's alone: its records are changed in place ({@code custom_id} taken out), not copied.
+     * The job to store for {@code request}; {@code collectionId} makes it a run of that collection, whose records
+     * each have {@code recordTimeoutSeconds} (null: no limit of their own). The request is the caller's alone: its
+     * records are changed in place ({@code custom_id} taken out), not copied.
      */
-    public JobStore.NewJob validate(UUID tenantId, SubmitJobRequest request, UUID collectionId) {
+    public JobStore.NewJob validate(UUID tenantId, SubmitJobRequest request, UUID collectionId, Integer recordTimeoutSeconds) {
         if (request == null) {
             throw ProblemException.validation(null, "request body is required");
         }
@@ -67,7 +68,8 @@ public class JobValidator {
         String metadata = metadata(request.metadata());
         Records checked = records(upstream, records, "records", "record", "job");
         return new JobStore.NewJob(Ids.uuid7(), tenantId, upstream.type(), metadata, timeout, webhookUrl, resultUrl,
-                format.wire(), collectionId, checked.indexes(), checked.customIds(), checked.inputs());
+                format.wire(), collectionId, checked.indexes(), checked.customIds(), checked.inputs(), Job.KIND_BATCH,
+                recordTimeoutSeconds, null);
     }
 
     /**
@@ -96,7 +98,7 @@ public class JobValidator {
             throw ProblemException.validation(null, "the payload is larger than " + limits.maxRecordBytes() + " bytes");
         }
         return new JobStore.NewJob(Ids.uuid7(), tenantId, upstream.type(), null, null, null, resultUrl, format.wire(),
-                null, new Integer[]{0}, new String[]{null}, new String[]{input}, Job.KIND_EXPORT);
+                null, new Integer[]{0}, new String[]{null}, new String[]{input}, Job.KIND_EXPORT, null, null);
     }
 
     /** Records ready to store: index, custom_id (or null) and the input without it, as JSON text. */

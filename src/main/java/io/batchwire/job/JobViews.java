@@ -60,6 +60,7 @@ public class JobViews {
         view.resultUrl = job.resultUrl();
         view.format = job.format();
         view.collectionId = job.collectionId();
+        view.traceParent = job.traceParent();
         view.createdAt = stored.createdAt();
         view.creditsCharged = stored.creditsCharged();
         JobStatus.Push push = job.resultUrl() == null ? null : JobStatus.Push.WAITING;

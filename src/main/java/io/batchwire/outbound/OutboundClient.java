@@ -47,7 +47,9 @@ public final class OutboundClient {
                 .setMaxWaitQueueSize(poolSize)
                 .setConnectTimeout((int) connectTimeout.toMillis())
                 .setKeepAlive(true)
-                .setTryUseCompression(true);
+                .setTryUseCompression(true)
+                // the callers make their own spans (tracing on): no automatic client span or header per call
+                .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE);
     }
 
     /** A whole answer, within the cap. */

@@ -12,7 +12,7 @@ import java.time.OffsetDateTime;
 
 /**
  * One record's outcome as the API shows it, in every view: a job's results, and a collection run's requests (which
- * add the request's {@code url} and {@code method}, name the states in the collection's terms, and, in the listing,
+ * add the request's {@code url}, {@code method} and whether it is a browser request, name the states in the collection's terms, and, in the listing,
  * leave the body out for a {@code result_link}). {@code result} and {@code error} are stored JSON, passed through.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -21,6 +21,8 @@ public record RecordView(
         String customId,
         @JsonInclude(JsonInclude.Include.NON_NULL) String url,
         @JsonInclude(JsonInclude.Include.NON_NULL) String method,
+        @Schema(description = "true for a browser request (made by the rendering upstream: its result is {html, screenshot}); absent otherwise")
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean browser,
         String status,
         Integer statusCode,
         int attempts,
@@ -45,7 +47,7 @@ public record RecordView(
     public static RecordView ofJob(int index, String customId, String status, Integer statusCode, int attempts,
                                    OffsetDateTime startedAt, OffsetDateTime completedAt, Long durationMs, String result,
                                    String error) {
-        return new RecordView(index, customId, null, null, status, statusCode, attempts, startedAt, completedAt,
+        return new RecordView(index, customId, null, null, null, status, statusCode, attempts, startedAt, completedAt,
                 durationMs, result, error, null);
     }
 }

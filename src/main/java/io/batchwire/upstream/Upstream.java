@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.mutiny.core.Vertx;
 
 import java.net.URLEncoder;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -47,6 +48,8 @@ public final class Upstream {
     private final OutboundClient client;
     private final UpstreamLimits limits;
     private final com.fasterxml.jackson.core.JsonFactory pageParsers;
+    /** An http upstream's rendering upstream (browser requests go there), or null. */
+    private Upstream renderer;
 
     Upstream(String type, UpstreamConfig.Upstream config, Vertx vertx, OutboundPolicy policy,
              UpstreamLimits.Scheduler scheduler) {
@@ -54,6 +57,9 @@ public final class Upstream {
         this.config = config;
         this.policy = policy;
         this.placeholders = new ArrayList<>();
+        if (config.kind() == UpstreamConfig.Kind.RENDER && config.url().isEmpty()) {
+            throw new IllegalArgumentException("batchwire.upstreams." + type + ".url (the renderer's endpoint) is required");
+        }
         if (config.kind() == UpstreamConfig.Kind.TEMPLATE) {
             String url = config.url().orElseThrow(() ->
                     new IllegalArgumentException("batchwire.upstreams." + type + ".url is required"));
@@ -86,6 +92,23 @@ public final class Upstream {
         client.close();
     }
 
+    /** Makes {@code renderer} (a {@code render} upstream) the one this http upstream's browser requests go to. */
+    void renderWith(Upstream renderer) {
+        this.renderer = renderer;
+    }
+
+    /**
+     * The upstream that makes the call for one record: the rendering upstream for an http browser request
+     * ({@code browser: true}), else this one. Its limits, time-outs, answer cap and retries are the ones that apply.
+     */
+    public Upstream route(JsonNode input) {
+        return renderer != null && Rendering.wanted(input) ? renderer : this;
+    }
+
+    boolean renders() {
+        return config.kind() == UpstreamConfig.Kind.RENDER;
+    }
+
     /** Checks one record against this upstream; adds what is wrong to {@code errors}. */
     public void validate(JsonNode record, String at, List<FieldError> errors) {
         if (!record.isObject()) {
@@ -94,6 +117,11 @@ public final class Upstream {
         }
         if (config.kind() == UpstreamConfig.Kind.HTTP) {
             validateHttp(record, at, errors);
+            return;
+        }
+        if (renders()) {
+            checkUrl(record, at, errors);
+            Rendering.checkRenderRecord(config, record, at, errors);
             return;
         }
         for (String name : placeholders) {
@@ -108,13 +136,8 @@ public final class Upstream {
         }
     }
 
-    private void validateHttp(JsonNode record, String at, List<FieldError> errors) {
-        for (Iterator<String> it = record.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!HTTP_RECORD_FIELDS.contains(f)) {
-                errors.add(new FieldError(at + "." + f, "unknown field '" + f + "'; an http record has url, method, headers, body"));
-            }
-        }
+    /** The record's {@code url}: present, not too long, and allowed by the outbound policy and this upstream's hosts. */
+    private void checkUrl(JsonNode record, String at, List<FieldError> errors) {
         JsonNode url = record.get("url");
         if (url == null || !url.isTextual() || url.asText().isBlank()) {
             errors.add(new FieldError(at + ".url", "'url' is required and must be a string"));
@@ -127,6 +150,21 @@ public final class Upstream {
                 errors.add(new FieldError(at + ".url", e.getMessage()));
             }
         }
+    }
+
+    private void validateHttp(JsonNode record, String at, List<FieldError> errors) {
+        for (Iterator<String> it = record.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!HTTP_RECORD_FIELDS.contains(f) && !Rendering.OPTIONS.contains(f)) {
+                errors.add(new FieldError(at + "." + f, "unknown field '" + f
+                        + "'; an http record has url, method, headers, body (and browser, screenshot, actions)"));
+            }
+        }
+        Rendering.checkHttpRecord(record, at, renderer, errors);
+        if (Rendering.wanted(record) && renderer != null && !renderer.allowedHosts.isEmpty()) {
+            renderer.checkUrl(record, at, errors);
+        }
+        checkUrl(record, at, errors);
         JsonNode method = record.get("method");
         if (method != null && (!method.isTextual() || !HTTP_METHODS.contains(method.asText().toUpperCase(Locale.ROOT)))) {
             errors.add(new FieldError(at + ".method", "'method' must be one of " + HTTP_METHODS));
@@ -161,7 +199,22 @@ public final class Upstream {
     public Uni<OutboundClient.Request> prepare(JsonNode input) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("User-Agent", USER_AGENT);
+        if (renders()) {
+            // the page's URL is the tenant's: checked as any http record's (the renderer should hold its own egress
+            // rules too, since it resolves the name again); the renderer's URL is the operator's
+            headers.putAll(config.headers());
+            headers.put("Content-Type", "application/json");
+            headers.put("Accept", "application/json");
+            Buffer body = Rendering.requestBody(input);
+            String renderUrl = config.url().orElseThrow();
+            return policy.target(input.path("url").asText(), allowedHosts)
+                    .map(checked -> OutboundClient.Request.toUrl(renderUrl, HttpMethod.POST, headers, body));
+        }
         if (config.kind() == UpstreamConfig.Kind.HTTP) {
+            if (Rendering.wanted(input)) {
+                throw new IllegalStateException("it asks for a browser and no rendering upstream ("
+                        + UpstreamConfig.RENDERER + ") is configured any more");
+            }
             HttpMethod method = HttpMethod.valueOf(input.path("method").asText("GET").toUpperCase(Locale.ROOT));
             input.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
             headers.putAll(config.headers());
@@ -300,17 +353,20 @@ public final class Upstream {
         return page;
     }
 
-    /** Sends one attempt: its whole answer within {@code max-response-bytes} and the attempt's deadline. */
-    Uni<OutboundClient.Response> send(OutboundClient.Request request) {
-        return client.send(request, config.maxResponseBytes(), config.timeout());
+    /**
+     * Sends one attempt: its whole answer within {@code max-response-bytes} and {@code deadline} (the upstream's
+     * {@code timeout}, or less when the record's own time limit ends sooner).
+     */
+    Uni<OutboundClient.Response> send(OutboundClient.Request request, Duration deadline) {
+        return client.send(request, config.maxResponseBytes(), deadline);
     }
 
     /**
      * Sends one attempt, its answer read by the reader {@code readers} gives for its status and headers, within
      * {@code max-response-bytes} and the attempt's deadline.
      */
-    <T> Uni<OutboundClient.Answer<T>> receive(OutboundClient.Request request,
+    <T> Uni<OutboundClient.Answer<T>> receive(OutboundClient.Request request, Duration deadline,
                                               java.util.function.BiFunction<Integer, io.vertx.core.MultiMap, OutboundClient.BodyReader<T>> readers) {
-        return client.receive(request, config.maxResponseBytes(), config.timeout(), readers);
+        return client.receive(request, config.maxResponseBytes(), deadline, readers);
     }
 }

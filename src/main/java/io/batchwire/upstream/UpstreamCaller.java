@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.batchwire.outbound.OutboundClient;
 import io.batchwire.outbound.OutboundException;
 import io.batchwire.outbound.OutboundPolicy;
+import io.batchwire.trace.Traces;
 import io.batchwire.upstream.CallResult.Kind;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -48,7 +51,10 @@ public class UpstreamCaller {
     /** Every attempt's answer, by upstream and {@code class}: 2xx, 429, 5xx, other (any other status), error (none). */
     public static final String ANSWERS = "batchwire.upstream.answers";
 
-    public UpstreamCaller(ObjectMapper json, MeterRegistry metrics) {
+    private final Traces traces;
+
+    public UpstreamCaller(ObjectMapper json, MeterRegistry metrics, Traces traces) {
+        this.traces = traces;
         this.bodyReader = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.metrics = metrics;
     }
@@ -56,10 +62,16 @@ public class UpstreamCaller {
     /**
      * Sends one record's input; how it ended, or null when {@code stopBefore} said before some attempt (given its
      * number, from 1) that no more should be made: the record's job has ended, or (before the first) the caller gave
-     * the record up. Asked once the attempt holds its concurrency permit, right before sending.
+     * the record up. Asked once the attempt holds its concurrency permit, right before sending. Within
+     * {@code timeLimit} (null: none), the record's own time limit over all its attempts, counted from
+     * its first send: an attempt gets at most what is left of it, a retry that would start past it is not made, and a
+     * record still without its answer at the limit is timed out ({@code time_limit}). Waiting for a first slot at the
+     * upstream does not count. A browser request ({@link Upstream#route}) is made by the rendering upstream. Each
+     * attempt is a client span under {@code trace} (the dispatcher's span of the chunk; the no-op span: none).
      */
-    public Uni<CallResult> call(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore) {
-        return call(upstream, input, who, stopBefore, false);
+    public Uni<CallResult> call(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore, Duration timeLimit,
+                                Span trace) {
+        return call(upstream.route(input), input, who, stopBefore, false, timeLimit, trace);
     }
 
     /**
@@ -70,14 +82,16 @@ public class UpstreamCaller {
      * cursor or link seen before (the one asked with, or one of the last {@code pagination-memory}) with
      * {@code pagination_stuck}.
      */
-    public Uni<CallResult> callPage(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore) {
-        return call(upstream, input, who, stopBefore, true);
+    public Uni<CallResult> callPage(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore, Span trace) {
+        return call(upstream, input, who, stopBefore, true, null, trace);
     }
 
-    private Uni<CallResult> call(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore, boolean page) {
+    private Uni<CallResult> call(Upstream upstream, JsonNode input, Who who, IntPredicate stopBefore, boolean page,
+                                 Duration timeLimit, Span trace) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
-        return attempt(upstream, input, who, 1, stopBefore, page).onItem().ifNotNull().transform(a -> {
+        TimeLimit limit = timeLimit == null ? null : new TimeLimit(timeLimit);
+        return attempt(upstream, input, who, 1, stopBefore, page, limit, trace).onItem().ifNotNull().transform(a -> {
             long durationMs = (System.nanoTime() - t0) / 1_000_000;
             timer(upstream.type(), a.kind).record(durationMs, java.util.concurrent.TimeUnit.MILLISECONDS);
             return new CallResult(a.kind, a.statusCode, a.attempt, startedAt, durationMs, a.result, a.errorCode,
@@ -108,21 +122,75 @@ public class UpstreamCaller {
     public record Who(UUID tenant, double weight) {
     }
 
-    private Uni<Attempt> attempt(Upstream upstream, JsonNode input, Who who, int n, IntPredicate stopBefore, boolean page) {
+    private Uni<Attempt> attempt(Upstream upstream, JsonNode input, Who who, int n, IntPredicate stopBefore, boolean page,
+                                 TimeLimit limit, Span trace) {
         UpstreamConfig.Upstream cfg = upstream.config();
         return upstream.limits()
-                .run(who.tenant(), who.weight(), () -> stopBefore.test(n), () -> send(upstream, input, n, page))
+                .run(who.tenant(), who.weight(), () -> stopBefore.test(n), () -> send(upstream, input, n, page, limit, trace))
                 .onItem().ifNotNull().transformToUni(a -> {
                     if (!a.retryable || n >= cfg.maxAttempts()) {
                         return Uni.createFrom().item(a);
                     }
                     Duration wait = a.retryAfter != null ? min(a.retryAfter, cfg.maxRetryAfter()) : backoff(cfg, n);
+                    if (limit != null && !limit.leaves(wait)) {
+                        return Uni.createFrom().item(a);
+                    }
                     return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
-                            .chain(() -> attempt(upstream, input, who, n + 1, stopBefore, page));
+                            .chain(() -> attempt(upstream, input, who, n + 1, stopBefore, page, limit, trace));
                 });
     }
 
-    private Uni<Attempt> send(Upstream upstream, JsonNode input, int n, boolean page) {
+    /**
+     * A record's own time limit over all its attempts, started by its first send. Used by one record's attempts, which
+     * run one after the other.
+     */
+    private static final class TimeLimit {
+        private final Duration limit;
+        private long deadline;
+        private boolean started;
+
+        TimeLimit(Duration limit) {
+            this.limit = limit;
+        }
+
+        /** What is left of it, starting it at the first call. */
+        long leftNanos() {
+            if (!started) {
+                started = true;
+                deadline = System.nanoTime() + limit.toNanos();
+            }
+            return deadline - System.nanoTime();
+        }
+
+        /** Whether a retry after {@code wait} would still start within it. */
+        boolean leaves(Duration wait) {
+            return !started || deadline - System.nanoTime() > wait.toNanos();
+        }
+
+        Attempt exceeded(int n) {
+            return new Attempt(Kind.TIMED_OUT, n, null, false, null, null, TIME_LIMIT,
+                    "the request ran past its time limit of " + limit.toMillis() + " ms (over all its attempts)");
+        }
+    }
+
+    /** The error code of a record stopped by its own time limit. */
+    static final String TIME_LIMIT = "time_limit";
+
+    private Uni<Attempt> send(Upstream upstream, JsonNode input, int n, boolean page, TimeLimit limit, Span trace) {
+        Duration deadline = upstream.config().timeout();
+        boolean cut = false;
+        if (limit != null) {
+            long left = limit.leftNanos();
+            if (left <= 0) {
+                return Uni.createFrom().item(limit.exceeded(n));
+            }
+            if (left < deadline.toNanos()) {
+                deadline = Duration.ofNanos(left);
+                cut = true;
+            }
+        }
+        Duration attemptDeadline = deadline;
+        boolean cutByLimit = cut;
         Uni<OutboundClient.Request> prepared;
         try {
             prepared = page ? upstream.preparePage(input) : upstream.prepare(input);
@@ -132,31 +200,54 @@ public class UpstreamCaller {
         return prepared
                 .chain(request -> {
                     long t0 = System.nanoTime();
-                    Uni<Attempt> answered = page ? upstream.receive(request, (status, headers) -> status >= 200 && status < 300
-                                    ? new PageBody(upstream.pageReader()) : new PageBody(null))
+                    Span span = trace.getSpanContext().isValid()
+                            ? traces.start("upstream " + upstream.type(), SpanKind.CLIENT, trace) : Span.getInvalid();
+                    Traces.inject(span, request.headers());
+                    Uni<Attempt> answered = page ? upstream.receive(request, attemptDeadline, (status, headers) ->
+                                    status >= 200 && status < 300 ? new PageBody(upstream.pageReader()) : new PageBody(null))
                             .map(a -> {
                                 answered(upstream.type(), a.status());
                                 heed(upstream, a.status(), a::header);
                                 return asPage(upstream, input, a, n);
                             })
-                            : upstream.send(request).map(r -> {
+                            : upstream.send(request, attemptDeadline).map(r -> {
                                 answered(upstream.type(), r.status());
                                 heed(upstream, r.status(), r::header);
                                 return classify(upstream, r, n);
                             });
                     return answered
                             .onFailure().invoke(t -> answered(upstream.type(), null))
-                            .onFailure().recoverWithItem(t -> failure(t, n))
+                            .onFailure().recoverWithItem(t -> cutByLimit && t instanceof OutboundException o && o.isTimeout()
+                                    ? limit.exceeded(n) : failure(t, n))
                             .invoke(a -> {
                                 long took = System.nanoTime() - t0;
                                 attemptTimer(upstream.type()).record(took, java.util.concurrent.TimeUnit.NANOSECONDS);
                                 upstream.limits().sample(Duration.ofNanos(took), a.overload());
-                            });
+                            })
+                            .invoke(a -> ended(span, upstream, request, a));
                 })
                 // the record's URL is refused where it resolves now (an http record): not worth retrying
                 .onFailure(OutboundPolicy.DeniedException.class).recoverWithItem(t -> Attempt.failed(n, null, false, null,
                         "refused_by_policy", "the outbound policy refused the call: url " + t.getMessage()))
                 .onFailure().recoverWithItem(t -> invalid(n, t));
+    }
+
+    /** Ends an attempt's client span: the upstream, the method, the status (or why there was none), the attempt. */
+    private static void ended(Span span, Upstream upstream, OutboundClient.Request request, Attempt a) {
+        if (!span.getSpanContext().isValid()) {
+            return;
+        }
+        span.setAttribute("batchwire.upstream", upstream.type())
+                .setAttribute("http.request.method", request.method().name())
+                .setAttribute("batchwire.attempt", a.attempt)
+                .setAttribute("batchwire.outcome", a.kind.wire());
+        if (a.statusCode != null) {
+            span.setAttribute("http.response.status_code", a.statusCode);
+        }
+        if (a.kind != Kind.SUCCEEDED) {
+            Traces.fail(span, a.errorCode);
+        }
+        span.end();
     }
 
     /**
@@ -257,6 +348,9 @@ public class UpstreamCaller {
         int code = r.status();
         Buffer body = r.body();
         if (code >= 200 && code < 300) {
+            if (upstream.renders()) {
+                return rendered(upstream, code, body, n);
+            }
             String blocked = BlockPages.signal(upstream.config(), r::header, body);
             if (blocked != null) {
                 return Attempt.failed(n, code, false, null, "blocked",
@@ -269,13 +363,42 @@ public class UpstreamCaller {
 
     /** A non-2xx answer: worth retrying on 408, 429 and 5xx (but 501); its error quotes the start of the body. */
     private static Attempt refused(int code, Buffer body, java.util.function.Function<String, String> header, int n) {
-        boolean retryable = code == 429 || code == 408 || (code >= 500 && code != 501);
+        boolean retryable = retryable(code);
         String snippet = body.length() > ERROR_BODY_CHARS * 4 ? body.getString(0, ERROR_BODY_CHARS * 4) : body.toString();
         if (snippet.length() > ERROR_BODY_CHARS) {
             snippet = snippet.substring(0, ERROR_BODY_CHARS);
         }
         return Attempt.failed(n, code, retryable, retryAfter(header.apply("Retry-After")), "upstream_status",
                 "upstream answered " + code + (snippet.isBlank() ? "" : ": " + snippet));
+    }
+
+    /** Statuses worth another attempt: too many requests, request time-out, and server errors but 501. */
+    private static boolean retryable(int code) {
+        return code == 429 || code == 408 || (code >= 500 && code != 501);
+    }
+
+    /**
+     * A rendering upstream's 2xx answer: the page's HTML and screenshot, judged by the status the page answered with
+     * (when the renderer says it) and by the block-page markers in its HTML, as any answer is.
+     */
+    private Attempt rendered(Upstream upstream, int code, Buffer body, int n) {
+        UpstreamConfig.Upstream cfg = upstream.config();
+        Rendering.Page page = Rendering.read(cfg, bodyReader, body);
+        if (page.problem() != null) {
+            return Attempt.failed(n, code, false, null, "bad_render", page.problem());
+        }
+        int status = page.status() == null ? code : page.status();
+        if (status < 200 || status >= 300) {
+            return Attempt.failed(n, status, retryable(status), null, "upstream_status",
+                    "the page answered " + status + " to the renderer");
+        }
+        String blocked = BlockPages.signal(cfg, name -> name.equalsIgnoreCase("Content-Type") ? "text/html" : null,
+                Rendering.scanned(cfg, page.html()));
+        if (blocked != null) {
+            return Attempt.failed(n, status, false, null, "blocked",
+                    "the page rendered as a block page, not content (" + blocked + ")");
+        }
+        return new Attempt(Kind.SUCCEEDED, n, status, false, null, page.result(), null, null);
     }
 
     private JsonNode parse(Buffer body) {
@@ -355,7 +478,7 @@ public class UpstreamCaller {
 
         /** The upstream pushed back: too many requests, unavailable, no answer in time, or no connection. */
         boolean overload() {
-            return kind == Kind.TIMED_OUT || (statusCode == null && kind == Kind.FAILED && "connection_error".equals(errorCode))
+            return (kind == Kind.TIMED_OUT && !TIME_LIMIT.equals(errorCode)) || (statusCode == null && kind == Kind.FAILED && "connection_error".equals(errorCode))
                     || (statusCode != null && (statusCode == 429 || statusCode == 503));
         }
 

@@ -17,16 +17,28 @@ import java.util.Optional;
  * batchwire.upstreams.company.concurrency=200
  * batchwire.upstreams.http.kind=http
  * batchwire.upstreams.http.allowed-hosts=api.example.com
+ * batchwire.upstreams.browser.kind=render
+ * batchwire.upstreams.browser.url=http://renderer:3000/render
  * </pre>
+ *
+ * The upstream named {@value #RENDERER} is the rendering upstream: an {@code http} record with {@code browser: true}
+ * goes to it instead of to its target.
  */
 @ConfigMapping(prefix = "batchwire.upstreams")
 public interface UpstreamConfig {
+
+    /** The name of the rendering upstream that http records asking for a browser are sent to. */
+    String RENDERER = "browser";
 
     @WithParentName
     Map<String, Upstream> types();
 
     interface Upstream {
-        /** {@code template}: the URL is a template filled from the record; {@code http}: the record is the request. */
+        /**
+         * {@code template}: the URL is a template filled from the record; {@code http}: the record is the request;
+         * {@code render}: a headless-browser service at {@code url} that is POSTed {@code {url, screenshot, actions}}
+         * and answers the page's HTML (and a base64 screenshot) as JSON.
+         */
         @WithDefault("template")
         Kind kind();
 
@@ -190,9 +202,36 @@ public interface UpstreamConfig {
          */
         @WithDefault("per-call")
         ExportCredits exportCredits();
+
+        /** {@code render}: the field of the renderer's JSON answer holding the page's HTML (a string, required). */
+        @WithDefault("html")
+        String htmlField();
+
+        /** {@code render}: the field holding the base64 screenshot (a string, or absent/null when none was taken). */
+        @WithDefault("screenshot")
+        String screenshotField();
+
+        /**
+         * {@code render}: the field holding the status code the page itself answered the renderer with; when the
+         * answer has it, a page that answered other than 2xx fails the record as any upstream status does.
+         */
+        @WithDefault("status_code")
+        String statusField();
+
+        /**
+         * {@code render}: the action {@code type}s the renderer supports; a request with another type is refused at
+         * create. Each action is passed to the renderer as given ({@code wait-for-timeout} takes {@code time} in ms,
+         * at most this upstream's {@code timeout}).
+         */
+        @WithDefault("wait-for-timeout,wait-for-selector,click,scroll")
+        List<String> actionTypes();
+
+        /** {@code render}: most actions in one request. */
+        @WithDefault("20")
+        int maxActions();
     }
 
-    enum Kind { TEMPLATE, HTTP }
+    enum Kind { TEMPLATE, HTTP, RENDER }
 
     /** How an export is charged: per page fetched and stored, or per row stored. */
     enum ExportCredits { PER_CALL, PER_ROW }

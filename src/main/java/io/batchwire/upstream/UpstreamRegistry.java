@@ -70,6 +70,23 @@ public class UpstreamRegistry {
             Gauge.builder("batchwire.upstream.last.429", l, u -> u.last429() == null ? 0 : u.last429().getEpochSecond())
                     .tag("upstream", type).description("when the upstream last answered 429 (epoch seconds)").register(metrics);
         });
+        linkRenderer();
+    }
+
+    /**
+     * Links the rendering upstream ({@value UpstreamConfig#RENDERER}, kind render) to the http upstreams, whose browser
+     * requests it makes.
+     */
+    private void linkRenderer() {
+        Upstream renderer = byType.get(UpstreamConfig.RENDERER);
+        if (renderer == null) {
+            return;
+        }
+        if (!renderer.renders()) {
+            throw new IllegalArgumentException("batchwire.upstreams." + UpstreamConfig.RENDERER + " is the rendering "
+                    + "upstream: its kind must be render");
+        }
+        byType.values().stream().filter(u -> u.config().kind() == UpstreamConfig.Kind.HTTP).forEach(u -> u.renderWith(renderer));
     }
 
     public Optional<Upstream> find(String type) {

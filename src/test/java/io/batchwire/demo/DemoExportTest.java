@@ -31,9 +31,13 @@ class DemoExportTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
+            // the demo's own upstreams, as the quickstart's demo profile has them (the demo renderer included)
             return Map.of("batchwire.demo.enabled", "true",
                     "quarkus.http.test-port", String.valueOf(PORT),
-                    "batchwire.upstreams.organizations.url", "http://127.0.0.1:" + PORT + "/demo/upstream/organizations");
+                    "batchwire.upstreams.organizations.url", "http://127.0.0.1:" + PORT + "/demo/upstream/organizations",
+                    "batchwire.upstreams.browser.kind", "render",
+                    "batchwire.upstreams.browser.url", "http://127.0.0.1:" + PORT + "/demo/upstream/render",
+                    "batchwire.upstreams.browser.timeout", "10s");
         }
 
         private static int freePort() {

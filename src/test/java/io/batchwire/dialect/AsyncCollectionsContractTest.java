@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
  * Seed 003 (collections and runs) played as the document writes it, with a plain HTTP client and raw JSON: create
  * (with an Idempotency-Key, retried), the reattach snippet (look for a live run, else start one), polling the run,
  * and the cursor loop over its jobs; with a block page (Cloudflare challenge header, captcha HTML), a time-out and a
- * scheme-less URL among the requests. Requests ask for no browser: this service has no renderer (422, tested).
+ * scheme-less URL among the requests. Requests ask for no browser: this profile has no renderer configured (422,
+ * tested; AsyncCollectionsRenderingTest runs browser requests with one).
  */
 @QuarkusTest
 class AsyncCollectionsContractTest {
@@ -188,7 +189,22 @@ class AsyncCollectionsContractTest {
         assertThat(r.statusCode()).isEqualTo(422);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
         assertThat(JSON.readTree(r.body()).get("detail").asText()).contains("rendering upstream");
+        assertThat(JSON.readTree(r.body()).get("type").asText()).endsWith("no-renderer");
+        assertThat(JSON.readTree(r.body()).get("field").asText()).isEqualTo("requests[0].browser");
+        // a screenshot alone needs a browser too
+        HttpResponse<String> shot = send("POST", "/v1/async/collections", key, """
+                {"name": "screenshot", "requests": [{"url": "www.example.com", "screenshot": true}]}""");
+        assertThat(shot.statusCode()).isEqualTo(422);
+        // the engine's own API says the same
+        HttpResponse<String> core = send("POST", "/v1/collections", key, """
+                {"name": "core", "requests": [{"url": "https://www.example.com", "browser": true}]}""");
+        assertThat(core.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(core.body()).get("type").asText()).endsWith("no-renderer");
+        HttpResponse<String> job = send("POST", "/v1/jobs", key, """
+                {"type": "http", "records": [{"url": "https://www.example.com", "browser": true}]}""");
+        assertThat(job.statusCode()).isEqualTo(422);
         assertThat(JSON.readTree(send("GET", "/v1/collections", key, null).body()).get("items")).isEmpty();
+        assertThat(JSON.readTree(send("GET", "/v1/jobs", key, null).body()).get("items")).isEmpty();
     }
 
     @Test

@@ -30,6 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       in flight on it; otherwise 200 after 100 ms</li>
  *   <li>{@code /loaded}: 200 after 50 ms, plus 5 ms for every request in flight on it beyond 10</li>
  * </ul>
+ * {@code POST /render} is a fake rendering upstream (a headless-browser service): it takes {@code {url, screenshot,
+ * actions}}, waits the actions' {@code wait-for-timeout} times, and answers {@code {html, screenshot, status_code}};
+ * the last path segment of the page's url chooses how ({@link #render}). It keeps every body it was sent.
  * It records every request per key and the most requests it ever had in flight per path.
  */
 public final class FakeUpstream {
@@ -101,11 +104,90 @@ public final class FakeUpstream {
         return answers.getOrDefault(path, List.of());
     }
 
+    /** The bodies the fake renderer was sent for pages whose url ends in {@code key}, in order. */
+    public List<JsonObject> renders(String key) {
+        return renders.getOrDefault(key, List.of());
+    }
+
+    /** What a screenshot of the page {@code key} is, as the fake renderer sends it (base64). */
+    public static String screenshotOf(String key) {
+        return java.util.Base64.getEncoder().encodeToString(("PNG " + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The HTML the fake renderer makes of the page {@code key} after {@code actions} actions. */
+    public static String htmlOf(String key, int actions) {
+        return "<html><body><h1>Rendered " + key + "</h1><p>" + actions + " action(s)</p></body></html>";
+    }
+
+    private final Map<String, List<JsonObject>> renders = new ConcurrentHashMap<>();
+
+    /**
+     * The fake renderer, by the page's last path segment: {@code rfail-*} 500; {@code rflaky-N-*} 503 the first N
+     * times; {@code rslow-*} answers after 3 s; {@code rhuge-*} a 200 KB page; {@code rbad-*} an answer that is not
+     * JSON; {@code rnohtml-*} JSON without html; {@code r404-*} the page answered 404; {@code rcaptcha-*} a captcha
+     * page; anything else the page ({@link #htmlOf}), with a screenshot ({@link #screenshotOf}) when asked.
+     */
+    private void render(HttpServerRequest req, io.vertx.core.buffer.Buffer body) {
+        JsonObject asked = new JsonObject(body);
+        String url = asked.getString("url", "");
+        String key = url.substring(url.lastIndexOf('/') + 1);
+        List<JsonObject> seen = renders.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>());
+        seen.add(asked);
+        int count = seen.size();
+        io.vertx.core.json.JsonArray actions = asked.getJsonArray("actions", new io.vertx.core.json.JsonArray());
+        long wait = 0;
+        for (int i = 0; i < actions.size(); i++) {
+            JsonObject a = actions.getJsonObject(i);
+            if ("wait-for-timeout".equals(a.getString("type"))) {
+                wait += a.getLong("time", 0L);
+            }
+        }
+        int status = 200;
+        String answer;
+        JsonObject page = new JsonObject().put("html", htmlOf(key, actions.size()))
+                .put("screenshot", asked.getBoolean("screenshot", false) ? screenshotOf(key) : null)
+                .put("status_code", 200);
+        if (key.startsWith("rfail-")) {
+            status = 500;
+            answer = "{\"error\":\"browser crashed\"}";
+        } else if (key.startsWith("rflaky-") && count <= Integer.parseInt(key.split("-")[1])) {
+            status = 503;
+            answer = "{\"error\":\"no browser free\"}";
+        } else if (key.startsWith("rslow-")) {
+            wait = 3000;
+            answer = page.encode();
+        } else if (key.startsWith("rhuge-")) {
+            answer = page.put("html", "<html><body>" + "x".repeat(200_000) + "</body></html>").encode();
+        } else if (key.startsWith("rbad-")) {
+            answer = "<html>not json</html>";
+        } else if (key.startsWith("rnohtml-")) {
+            answer = new JsonObject().put("content", "no html field").encode();
+        } else if (key.startsWith("r404-")) {
+            answer = page.put("status_code", 404).encode();
+        } else if (key.startsWith("rcaptcha-")) {
+            answer = page.put("html", "<html><body><div class=\"g-recaptcha\"></div></body></html>").encode();
+        } else {
+            answer = page.encode();
+        }
+        int code = status;
+        vertx.setTimer(Math.max(1, wait), t -> {
+            if (req.response().closed()) {
+                return;
+            }
+            req.response().setStatusCode(code).putHeader("Content-Type", "application/json").end(answer)
+                    .onFailure(ignored -> { /* client gave up (timeout) */ });
+        });
+    }
+
     private void handle(HttpServerRequest req) {
         req.body().onSuccess(body -> {
             String path = req.path();
             if (path.startsWith("/paged/")) {
                 PagedRows.handle(req, body);
+                return;
+            }
+            if (path.equals("/render")) {
+                render(req, body);
                 return;
             }
             String key = switch (path) {

@@ -52,6 +52,8 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
         String base = "http://127.0.0.1:" + upstream.port();
         Map<String, String> cfg = new HashMap<>();
         cfg.put("kafka.bootstrap.servers", "127.0.0.1:" + kafkaPort);
+        // where the fake upstream is, for test profiles that point more upstreams at it (e.g. the fake renderer)
+        cfg.put("batchwire.test.fake-upstream", base);
         cfg.put("quarkus.datasource.reactive.url", "postgresql://" + PG + "/" + DB);
         cfg.put("quarkus.datasource.jdbc.url", jdbcUrl());
         cfg.put("quarkus.datasource.username", DB_USER);

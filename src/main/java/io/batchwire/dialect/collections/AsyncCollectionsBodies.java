@@ -25,7 +25,8 @@ public final class AsyncCollectionsBodies {
     }
 
     @Schema(name = "AsyncRunJob", description = "One request of a run; job_id is its index in the collection")
-    public record Job(String jobId, int index, String customId, String url, String method, String status,
+    public record Job(String jobId, int index, String customId, String url, String method,
+                      @Schema(description = "true for a browser request; absent otherwise") Boolean browser, String status,
                       Integer statusCode, int attempts, String startedAt, String completedAt, Long durationMs,
                       JsonNode error, String resultLink) {
     }
@@ -35,9 +36,11 @@ public final class AsyncCollectionsBodies {
     }
 
     @Schema(name = "AsyncRunJobResult", description = "One job of a run with its full response")
-    public record JobResult(String jobId, int index, String customId, String url, String method, String status,
-                            Integer statusCode, int attempts, String startedAt, String completedAt, Long durationMs,
-                            JsonNode error, String resultLink,
-                            @Schema(description = "The upstream's answer (HTML or data)") JsonNode result) {
+    public record JobResult(String jobId, int index, String customId, String url, String method,
+                            @Schema(description = "true for a browser request; absent otherwise") Boolean browser,
+                            String status, Integer statusCode, int attempts, String startedAt, String completedAt,
+                            Long durationMs, JsonNode error, String resultLink,
+                            @Schema(description = "The upstream's answer (HTML or data); a browser request's rendered HTML") JsonNode result,
+                            @Schema(description = "A browser request's base64 screenshot (null when none was taken); absent for other requests") String screenshot) {
     }
 }

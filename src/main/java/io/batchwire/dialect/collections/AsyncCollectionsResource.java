@@ -1,5 +1,6 @@
 package io.batchwire.dialect.collections;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -195,17 +196,28 @@ public class AsyncCollectionsResource {
 
     @GET
     @Path("/{collection_id}/runs/{run_id}/jobs/{job_id}/result")
-    @Operation(operationId = "asyncGetRunJobResult", summary = "One job of the run with its full response (HTML or data)")
+    @Operation(operationId = "asyncGetRunJobResult", summary = "One job of the run with its full response (HTML or data)",
+            description = "For a browser request (browser: true) result is the rendered HTML and screenshot the base64 "
+                    + "screenshot (null when none was asked for).")
     @APIResponse(responseCode = "200", description = "The job with its full response", content = @Content(mediaType = "application/json", schema = @Schema(implementation = AsyncCollectionsBodies.JobResult.class)))
     public Uni<ObjectNode> result(@PathParam("collection_id") String cid, @PathParam("run_id") String runId,
                                   @PathParam("job_id") String jobId) {
         enabled();
         return runs.result(tenant.id(), Ids.parse(cid, "collection"), Ids.parse(runId, "run"), jobId).map(r -> {
             ObjectNode body = job(r);
+            JsonNode result;
             try {
-                body.set("result", r.result() == null ? json.nullNode() : json.readTree(r.result()));
+                result = r.result() == null ? json.nullNode() : json.readTree(r.result());
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException("stored result is not JSON", e);
+            }
+            if (Boolean.TRUE.equals(r.browser())) {
+                // a rendered page: the HTML is the result, as for any page; the screenshot beside it
+                body.set("result", result.isObject() ? result.path("html") : result);
+                body.set("screenshot", result.isObject() && result.hasNonNull("screenshot") ? result.get("screenshot")
+                        : json.nullNode());
+            } else {
+                body.set("result", result);
             }
             return body;
         });

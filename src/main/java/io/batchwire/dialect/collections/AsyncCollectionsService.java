@@ -2,8 +2,6 @@ package io.batchwire.dialect.collections;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.batchwire.api.Problem.FieldError;
-import io.batchwire.api.ProblemException;
 import io.batchwire.collection.CreateCollectionRequest;
 import io.batchwire.dialect.DialectsConfig;
 
@@ -11,15 +9,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * Turns seed 003's collection requests into the engine's http records: a {@code url} without a scheme gets the
- * configured default one; {@code browser}, {@code screenshot} and {@code actions} are accepted when they ask for
- * nothing (false, empty) and dropped; a request that needs a browser is refused with a 422, since this service has no
- * rendering upstream ({@code batchwire.upstreams.browser.*} is not implemented yet). Everything else is checked by
- * {@link io.batchwire.collection.CollectionService}, as for {@code POST /v1/collections}.
+ * configured default one; a request that needs a browser ({@code browser: true}, {@code screenshot: true} or
+ * {@code actions}) becomes a browser request ({@code browser: true}, which the engine sends to the rendering upstream,
+ * or refuses with 422 when none is configured); {@code browser}, {@code screenshot} and {@code actions} that ask for
+ * nothing (false, empty) are dropped. Everything else is checked by {@link io.batchwire.collection.CollectionService},
+ * as for {@code POST /v1/collections}.
  */
 @ApplicationScoped
 public class AsyncCollectionsService {
@@ -37,9 +35,7 @@ public class AsyncCollectionsService {
             return request;
         }
         List<JsonNode> out = new ArrayList<>(request.requests().size());
-        List<FieldError> needsBrowser = new ArrayList<>();
-        for (int i = 0; i < request.requests().size(); i++) {
-            JsonNode r = request.requests().get(i);
+        for (JsonNode r : request.requests()) {
             if (!(r instanceof ObjectNode o)) {
                 out.add(r);
                 continue;
@@ -50,23 +46,33 @@ public class AsyncCollectionsService {
                     && !url.asText().startsWith("/")) {
                 copy.put("url", config.collections().defaultScheme() + "://" + url.asText().strip());
             }
-            boolean browser = copy.path("browser").asBoolean(false);
-            boolean screenshot = copy.path("screenshot").asBoolean(false);
+            JsonNode browser = copy.get("browser");
+            JsonNode screenshot = copy.get("screenshot");
             JsonNode actions = copy.get("actions");
-            boolean hasActions = actions != null && !actions.isNull() && !(actions.isArray() && actions.isEmpty());
-            if (browser || screenshot || hasActions) {
-                needsBrowser.add(new FieldError("requests[" + i + "]", "requests[" + i + "] asks for a browser ("
-                        + (browser ? "browser: true" : screenshot ? "screenshot: true" : "actions") + ")"));
+            boolean asks = isTrue(browser) || isTrue(screenshot)
+                    || (actions != null && !actions.isNull() && !(actions.isArray() && actions.isEmpty()));
+            if (asks) {
+                // the engine checks them (types, the renderer's actions) and says what is wrong
+                if (browser == null || browser.isNull() || (browser.isBoolean() && !browser.booleanValue())) {
+                    copy.put("browser", true);
+                }
+                if (screenshot != null && screenshot.isBoolean() && !screenshot.booleanValue()) {
+                    copy.remove("screenshot");
+                }
+            } else if (isFalsy(browser) && isFalsy(screenshot) && isFalsy(actions)) {
+                copy.remove(List.of("browser", "screenshot", "actions"));
             }
-            copy.remove(List.of("browser", "screenshot", "actions"));
             out.add(copy);
         }
-        if (!needsBrowser.isEmpty()) {
-            throw new ProblemException(422, "no-renderer", "No rendering upstream",
-                    needsBrowser.size() + " request(s) need a browser (browser, screenshot or actions), and this service "
-                            + "has no rendering upstream configured; send them with browser: false, or ask the operator",
-                    needsBrowser.getFirst().field(), needsBrowser, Map.of(), Map.of());
-        }
-        return new CreateCollectionRequest(request.name(), out, request.webhookUrl());
+        return new CreateCollectionRequest(request.name(), out, request.webhookUrl(), request.requestTimeoutSeconds());
+    }
+
+    private static boolean isTrue(JsonNode n) {
+        return n != null && n.isBoolean() && n.booleanValue();
+    }
+
+    /** Absent, null, false or an empty array: asks for nothing. */
+    private static boolean isFalsy(JsonNode n) {
+        return n == null || n.isNull() || (n.isBoolean() && !n.booleanValue()) || (n.isArray() && n.isEmpty());
     }
 }
