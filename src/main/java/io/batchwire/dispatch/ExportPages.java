@@ -124,25 +124,26 @@ public class ExportPages {
      * outcome.
      */
     Uni<Map<UUID, Map<Integer, CreditLedger.PageCharge>>> afford(SqlConnection conn, Map<UUID, Export> exports,
+                                                                 Set<UUID> allTenants,
                                                                  Map<UUID, Map<Integer, Page>> pages,
                                                                  Map<UUID, Map<Integer, RecordOutcome>> byJob) {
         List<UUID> jobIds = new ArrayList<>();
         List<Integer> idxs = new ArrayList<>();
-        Set<UUID> tenants = new java.util.TreeSet<>();
         for (var job : pages.entrySet()) {
             Export export = exports.get(job.getKey());
             for (var page : job.getValue().entrySet()) {
                 if (export.metered() && credits.pageCost(export.type(), page.getValue().rows().size()) > 0) {
                     jobIds.add(job.getKey());
                     idxs.add(page.getKey());
-                    tenants.add(export.tenantId());
                 }
             }
         }
         if (jobIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return ledger.lockAccounts(conn, tenants.toArray(UUID[]::new))
+        // every tenant of the batch's jobs, in one ordered statement: the jobs this batch ends lock their tenants again
+        // (to promote queued jobs), and two sets locked one after the other, each in order, could deadlock writers
+        return ledger.lockAccounts(conn, new java.util.TreeSet<>(allTenants).toArray(UUID[]::new))
                 .chain(accounts -> conn.preparedQuery(OPEN)
                         .execute(Tuple.of(jobIds.toArray(UUID[]::new), idxs.toArray(Integer[]::new)))
                         .map(open -> {

@@ -152,7 +152,7 @@ public class OutcomeStore {
                         .chain(unknown -> {
                             // an export's page outcomes carry its rows: they are stored beside, not in the record
                             Map<UUID, Map<Integer, ExportPages.Page>> pages = ExportPages.take(byJob, locked.exports().keySet());
-                            return exportPages.afford(conn, locked.exports(), pages, byJob)
+                            return exportPages.afford(conn, locked.exports(), locked.tenants(), pages, byJob)
                                     .chain(charges -> updateRecords(conn, byJob, locked.seqBase())
                                             .call(changed -> exportPages.store(conn, locked.exports(), pages, changed.pages(),
                                                     charges).invoke(next::addAll)))
@@ -185,8 +185,8 @@ public class OutcomeStore {
                 });
     }
 
-    /** The jobs locked: each one's store-order base, and the exports among them. */
-    private record Locked(Map<UUID, Long> seqBase, Map<UUID, ExportPages.Export> exports) {
+    /** The jobs locked: each one's store-order base, the exports among them, and all their tenants. */
+    private record Locked(Map<UUID, Long> seqBase, Map<UUID, ExportPages.Export> exports, Set<UUID> tenants) {
     }
 
     private Uni<Locked> lockJobs(SqlConnection conn, UUID[] jobIds) {
@@ -195,14 +195,16 @@ public class OutcomeStore {
                 .map(rows -> {
                     Map<UUID, Long> base = new HashMap<>();
                     Map<UUID, ExportPages.Export> exports = new HashMap<>();
+                    Set<UUID> tenants = new java.util.TreeSet<>();
                     for (Row r : rows) {
                         base.put(r.getUUID("id"), r.getLong("result_seq"));
+                        tenants.add(r.getUUID("tenant_id"));
                         if ("export".equals(r.getString("kind"))) {
                             exports.put(r.getUUID("id"), new ExportPages.Export(r.getUUID("id"), r.getUUID("tenant_id"),
                                     r.getString("type"), r.getLong("export_rows"), Boolean.TRUE.equals(r.getBoolean("metered"))));
                         }
                     }
-                    return new Locked(base, exports);
+                    return new Locked(base, exports, tenants);
                 });
     }
 

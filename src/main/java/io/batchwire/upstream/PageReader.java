@@ -142,7 +142,17 @@ public final class PageReader {
             rows.clear();
             return refusal;
         }
+        close();
         return new Result(List.copyOf(rows), next, null, null);
+    }
+
+    /** Hands the parser's buffers back; the reader reads nothing more. */
+    private void close() {
+        try {
+            parser.close();
+        } catch (IOException ignored) {
+            // nothing more is read
+        }
     }
 
     private void drain(byte[] bytes) throws IOException {
@@ -257,11 +267,7 @@ public final class PageReader {
             refusal = Result.refuse(code, message);
             rows.clear();
             row.reset();
-            try {
-                parser.close();
-            } catch (IOException ignored) {
-                // nothing more is read
-            }
+            close();
         }
     }
 
