@@ -28,6 +28,8 @@ import java.util.List;
  */
 public final class PageReader {
 
+    private static final String LONG_VALUE = "the upstream's answer holds a value over %d characters (max-row-bytes)";
+
     /** A page read whole ({@code rows} and {@code next}), or why it is refused ({@code code} and {@code message}). */
     public record Result(List<String> rows, String next, String code, String message) {
 
@@ -111,7 +113,7 @@ public final class PageReader {
                 }
             }
         } catch (StreamConstraintsException e) {
-            refuse(ROW_TOO_LARGE, "the upstream's answer holds a value over " + maxRowBytes + " characters (max-row-bytes)");
+            refuse(ROW_TOO_LARGE, LONG_VALUE.formatted(maxRowBytes));
         } catch (IOException e) {
             refuse(NOT_A_PAGE, "the upstream's answer is not JSON: " + firstLine(e.getMessage()));
         }
@@ -126,7 +128,7 @@ public final class PageReader {
                 feeder.endOfInput();
                 drain(new byte[0]);
             } catch (StreamConstraintsException e) {
-                refuse(ROW_TOO_LARGE, "the upstream's answer holds a value over " + maxRowBytes + " characters (max-row-bytes)");
+                refuse(ROW_TOO_LARGE, LONG_VALUE.formatted(maxRowBytes));
             } catch (IOException e) {
                 String m = String.valueOf(e.getMessage());
                 refuse(NOT_A_PAGE, m.contains("end-of-input") ? truncated() : "the upstream's answer is not JSON: " + firstLine(m));
@@ -167,6 +169,12 @@ public final class PageReader {
     }
 
     private void token(JsonToken t, byte[] bytes) throws IOException {
+        // Jackson's own string-length constraint is checked only when its text buffer grows, and a buffer recycled
+        // from earlier work on this thread may be large enough not to grow: check every finished string here
+        if ((t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) && parser.getTextLength() > maxRowBytes) {
+            refuse(ROW_TOO_LARGE, LONG_VALUE.formatted(maxRowBytes));
+            return;
+        }
         switch (t) {
             case FIELD_NAME -> {
                 if (level == 1 && rootObject) {

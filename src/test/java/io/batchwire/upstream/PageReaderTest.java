@@ -105,4 +105,19 @@ class PageReaderTest {
         byte[] bad = {'{', '"', 'r', 'e', 's', 'u', 'l', 't', 's', '"', ':', '[', '"', (byte) 0xC3, (byte) 0x28, '"', ']', '}'};
         assertThat(read(bad, 2, 100, 10, "next").code()).isEqualTo(PageReader.NOT_A_PAGE);
     }
+
+    @Test
+    void aLongStringIsRefusedEvenWhenThisThreadsParserBuffersAreAlreadyLarge() throws Exception {
+        // Jackson recycles its buffers per thread: after a parse of a long string here, the next parser's text buffer
+        // starts large, and Jackson's own length check (made when that buffer grows) would not fire
+        try (var warm = new com.fasterxml.jackson.core.JsonFactory().createParser("[\"" + "y".repeat(20_000) + "\"]")) {
+            while (warm.nextToken() != null) {
+                warm.getText();
+            }
+        }
+        PageReader.Result string = read("{\"junk\":\"" + "x".repeat(500) + "\",\"results\":[]}", 64, 100, 10);
+        assertThat(string.code()).isEqualTo(PageReader.ROW_TOO_LARGE);
+        PageReader.Result name = read("{\"" + "k".repeat(500) + "\":1,\"results\":[]}", 64, 100, 10);
+        assertThat(name.code()).isEqualTo(PageReader.ROW_TOO_LARGE);
+    }
 }
