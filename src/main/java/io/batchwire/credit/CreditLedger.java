@@ -65,7 +65,7 @@ public class CreditLedger {
             SELECT t.id, p.metered
             FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = ANY($1) ORDER BY t.id FOR NO KEY UPDATE OF t""";
 
-    /** The balances of tenants (after their rows are locked); a tenant without entries has none here (0). */
+    /** The balances of tenants (in a transaction: after their rows are locked); a tenant without entries has no row. */
     private static final String BALANCES = """
             SELECT tenant_id, sum(amount)::bigint AS balance FROM credit_entries WHERE tenant_id = ANY($1) GROUP BY tenant_id""";
 
@@ -170,9 +170,7 @@ public class CreditLedger {
         return conn.preparedQuery(LOCK_ACCOUNTS).execute(Tuple.of((Object) tenantIds)).chain(locked -> {
             Map<UUID, Boolean> metered = new java.util.HashMap<>();
             locked.forEach(r -> metered.put(r.getUUID("id"), r.getBoolean("metered")));
-            return conn.preparedQuery(BALANCES).execute(Tuple.of((Object) tenantIds)).map(balances -> {
-                Map<UUID, Long> balance = new java.util.HashMap<>();
-                balances.forEach(r -> balance.put(r.getUUID("tenant_id"), r.getLong("balance")));
+            return balances(conn, tenantIds).map(balance -> {
                 Map<UUID, Account> out = new java.util.HashMap<>();
                 metered.forEach((id, m) -> out.put(id, new Account(balance.getOrDefault(id, 0L), m)));
                 return out;
@@ -263,18 +261,22 @@ public class CreditLedger {
 
     /** The balances of these tenants (the sum of each one's entries), in one round; a tenant without entries has 0. */
     public Uni<java.util.Map<UUID, Long>> balances(java.util.List<UUID> tenantIds) {
-        return pool.preparedQuery("""
-                        SELECT tenant_id, coalesce(sum(amount), 0)::bigint AS b FROM credit_entries
-                        WHERE tenant_id = ANY($1) GROUP BY tenant_id""")
-                .execute(Tuple.of(tenantIds.toArray(UUID[]::new)))
-                .map(rows -> {
-                    java.util.Map<UUID, Long> out = new java.util.HashMap<>();
-                    tenantIds.forEach(t -> out.put(t, 0L));
-                    for (Row r : rows) {
-                        out.put(r.getUUID("tenant_id"), r.getLong("b"));
-                    }
-                    return out;
-                });
+        UUID[] ids = tenantIds.toArray(UUID[]::new);
+        return balances(pool, ids);
+    }
+
+    /** The balances of these tenants, read by {@code client} (a transaction's connection, or the pool); 0 without entries. */
+    private static Uni<Map<UUID, Long>> balances(io.vertx.mutiny.sqlclient.SqlClient client, UUID[] tenantIds) {
+        return client.preparedQuery(BALANCES).execute(Tuple.of((Object) tenantIds)).map(rows -> {
+            Map<UUID, Long> out = new java.util.HashMap<>();
+            for (UUID t : tenantIds) {
+                out.put(t, 0L);
+            }
+            for (Row r : rows) {
+                out.put(r.getUUID("tenant_id"), r.getLong("balance"));
+            }
+            return out;
+        });
     }
 
     /** The tenant's balance and plan, with up to {@code limit} entries older than entry {@code before} (null: newest). */
