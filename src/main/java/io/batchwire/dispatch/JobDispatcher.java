@@ -328,23 +328,27 @@ public class JobDispatcher {
         OutcomeBatcher batcher = new OutcomeBatcher(vertx, config.outcomeBatchSize(), config.outcomeBatchBytes(),
                 config.outcomeLinger().toMillis(), (outcomes, count) -> emit(run, outcomes, count, Traces.traceparent(span)));
         return Multi.createFrom().iterable(pending)
-                .onItem().transformToUni(record -> budget.room()
-                        .chain(() -> (export ? caller.callPage(upstream, record.input(), who, stop(run, record), span)
-                                : caller.call(upstream, record.input(), who, stop(run, record), timeLimit, span)))
-                        .invoke(result -> {
-                            if (result == null) {
-                                if (!stops.isStopped(record.jobId())) {
-                                    run.unstarted.add(record.index());
+                .onItem().transformToUni(record -> {
+                    java.util.function.Supplier<Uni<CallResult>> call = () -> export
+                            ? caller.callPage(upstream, record.input(), who, stop(run, record), span)
+                            : caller.call(upstream, record.input(), who, stop(run, record), timeLimit, span);
+                    // waiting for room only when there is none: a step less on each record's path
+                    return (budget.hasRoom() ? call.get() : budget.room().chain(call::get))
+                            .map(result -> {
+                                if (result == null) {
+                                    if (!stops.isStopped(record.jobId())) {
+                                        run.unstarted.add(record.index());
+                                    }
+                                    return null;
                                 }
-                                return;
-                            }
-                            run.sent.add(record.index());
-                            byte[] outcome = serialize(outcome(record, result));
-                            budget.add(outcome.length);
-                            run.outstanding.incrementAndGet();
-                            batcher.add(outcome);
-                        })
-                        .replaceWithVoid())
+                                run.sent.add(record.index());
+                                byte[] outcome = serialize(outcome(record, result));
+                                budget.add(outcome.length);
+                                run.outstanding.incrementAndGet();
+                                batcher.add(outcome);
+                                return null;
+                            });
+                })
                 .merge(pending.size())
                 .collect().last()
                 .eventually(batcher::flush)

@@ -28,10 +28,14 @@ public final class RateLimiter {
         intervalNanos = ratePerSecond == 0 ? 0 : ratePerSecond < 0 ? BLOCKED : Math.max(1, (long) (1_000_000_000L / ratePerSecond));
     }
 
+    /** What {@link #acquire} answers when a start may go at once: callers can tell it apart and skip a step. */
+    public static final Uni<Void> NOW = Uni.createFrom().voidItem();
+
+    /** Completes when the next start may go: {@link #NOW} itself when that is now. */
     public Uni<Void> acquire() {
         long interval = intervalNanos;
         if (interval == 0) {
-            return Uni.createFrom().voidItem();
+            return NOW;
         }
         if (interval == BLOCKED) {
             return Uni.createFrom().voidItem().onItem().delayIt().by(NOTHING_RETRY).chain(this::acquire);
@@ -46,7 +50,7 @@ public final class RateLimiter {
             }
         }
         long wait = slot - now;
-        return wait <= 0 ? Uni.createFrom().voidItem()
+        return wait <= 0 ? NOW
                 : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(wait));
     }
 }

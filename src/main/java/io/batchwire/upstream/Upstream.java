@@ -197,6 +197,44 @@ public final class Upstream {
      * the operator's.
      */
     public Uni<OutboundClient.Request> prepare(JsonNode input) {
+        OutboundClient.Request now = prepareAtOnce(input);
+        return now != null ? Uni.createFrom().item(now) : prepareChecked(input);
+    }
+
+    /**
+     * The request for one record when it needs no outbound-policy check (a template upstream's: its URL is the
+     * operator's), built at once; null when it does ({@link #prepare}). The record's path takes one asynchronous step
+     * less this way.
+     */
+    public OutboundClient.Request prepareAtOnce(JsonNode input) {
+        if (renders() || config.kind() == UpstreamConfig.Kind.HTTP) {
+            return null;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("User-Agent", USER_AGENT);
+        String url = config.url().orElseThrow();
+        Matcher m = PLACEHOLDER.matcher(url);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String value = input.path(m.group(1)).asText();
+            m.appendReplacement(sb, Matcher.quoteReplacement(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        }
+        m.appendTail(sb);
+        HttpMethod method = HttpMethod.valueOf(config.method().toUpperCase(Locale.ROOT));
+        headers.putAll(config.headers());
+        headers.put("Accept", "application/json");
+        Buffer buffer = null;
+        if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
+            ObjectNode body = ((ObjectNode) input).deepCopy();
+            body.remove("custom_id");
+            buffer = Buffer.buffer(body.toString());
+            headers.put("Content-Type", "application/json");
+        }
+        return OutboundClient.Request.toUrl(sb.toString(), method, headers, buffer);
+    }
+
+    /** A rendering or {@code http} record's request: its target URL is checked by the outbound policy first. */
+    private Uni<OutboundClient.Request> prepareChecked(JsonNode input) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("User-Agent", USER_AGENT);
         if (renders()) {
@@ -230,25 +268,7 @@ public final class Upstream {
             return policy.target(input.get("url").asText(), allowedHosts)
                     .map(target -> OutboundClient.Request.to(target, method, headers, payload));
         }
-        String url = config.url().orElseThrow();
-        Matcher m = PLACEHOLDER.matcher(url);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            String value = input.path(m.group(1)).asText();
-            m.appendReplacement(sb, Matcher.quoteReplacement(URLEncoder.encode(value, StandardCharsets.UTF_8)));
-        }
-        m.appendTail(sb);
-        HttpMethod method = HttpMethod.valueOf(config.method().toUpperCase(Locale.ROOT));
-        headers.putAll(config.headers());
-        headers.put("Accept", "application/json");
-        Buffer buffer = null;
-        if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
-            ObjectNode body = ((ObjectNode) input).deepCopy();
-            body.remove("custom_id");
-            buffer = Buffer.buffer(body.toString());
-            headers.put("Content-Type", "application/json");
-        }
-        return Uni.createFrom().item(OutboundClient.Request.toUrl(sb.toString(), method, headers, buffer));
+        throw new IllegalStateException("a template upstream's request is built at once (prepareAtOnce)");
     }
 
     static final String USER_AGENT = "batchwire/1";

@@ -191,45 +191,81 @@ public class UpstreamCaller {
         }
         Duration attemptDeadline = deadline;
         boolean cutByLimit = cut;
-        Uni<OutboundClient.Request> prepared;
+        // a template upstream's request is built here and now; a checked one (http, rendering, a page) takes a step
+        OutboundClient.Request now;
+        Uni<OutboundClient.Request> prepared = null;
         try {
-            prepared = page ? upstream.preparePage(input) : upstream.prepare(input);
+            now = page ? null : upstream.prepareAtOnce(input);
+            if (now == null) {
+                prepared = page ? upstream.preparePage(input) : upstream.prepare(input);
+            }
         } catch (RuntimeException e) {
             return Uni.createFrom().item(invalid(n, e));
         }
-        return prepared
-                .chain(request -> {
-                    long t0 = System.nanoTime();
-                    Span span = trace.getSpanContext().isValid()
-                            ? traces.start("upstream " + upstream.type(), SpanKind.CLIENT, trace) : Span.getInvalid();
-                    Traces.inject(span, request.headers());
-                    Uni<Attempt> answered = page ? upstream.receive(request, attemptDeadline, (status, headers) ->
-                                    status >= 200 && status < 300 ? new PageBody(upstream.pageReader()) : new PageBody(null))
-                            .map(a -> {
+        Uni<Attempt> sent = now != null ? exchange(upstream, input, n, page, limit, trace, attemptDeadline, cutByLimit, now)
+                : prepared.chain(request -> exchange(upstream, input, n, page, limit, trace, attemptDeadline, cutByLimit, request));
+        return sent.onFailure().recoverWithItem(t -> t instanceof OutboundPolicy.DeniedException
+                // the record's URL is refused where it resolves now (an http record): not worth retrying
+                ? Attempt.failed(n, null, false, null, "refused_by_policy", "the outbound policy refused the call: url " + t.getMessage())
+                : invalid(n, t));
+    }
+
+    /**
+     * One attempt's round trip: the request sent, its answer (or its failure) made into an attempt in one step, timed,
+     * fed to the limits and the attempt's span. One Mutiny stage on purpose: every stage costs a context capture and
+     * a callback on each record's path (issue 17).
+     */
+    private Uni<Attempt> exchange(Upstream upstream, JsonNode input, int n, boolean page, TimeLimit limit, Span trace,
+                                  Duration deadline, boolean cutByLimit, OutboundClient.Request request) {
+        long t0 = System.nanoTime();
+        Span span = trace.getSpanContext().isValid()
+                ? traces.start("upstream " + upstream.type(), SpanKind.CLIENT, trace) : Span.getInvalid();
+        Traces.inject(span, request.headers());
+        if (page) {
+            return upstream.receive(request, deadline, (status, headers) ->
+                            status >= 200 && status < 300 ? new PageBody(upstream.pageReader()) : new PageBody(null))
+                    .onItemOrFailure().transform((a, t) -> settle(upstream, n, limit, cutByLimit, request, span, t0, t,
+                            () -> {
                                 answered(upstream.type(), a.status());
                                 heed(upstream, a.status(), a::header);
                                 return asPage(upstream, input, a, n);
-                            })
-                            : upstream.send(request, attemptDeadline).map(r -> {
-                                answered(upstream.type(), r.status());
-                                heed(upstream, r.status(), r::header);
-                                return classify(upstream, r, n);
-                            });
-                    return answered
-                            .onFailure().invoke(t -> answered(upstream.type(), null))
-                            .onFailure().recoverWithItem(t -> cutByLimit && t instanceof OutboundException o && o.isTimeout()
-                                    ? limit.exceeded(n) : failure(t, n))
-                            .invoke(a -> {
-                                long took = System.nanoTime() - t0;
-                                attemptTimer(upstream.type()).record(took, java.util.concurrent.TimeUnit.NANOSECONDS);
-                                upstream.limits().sample(Duration.ofNanos(took), a.overload());
-                            })
-                            .invoke(a -> ended(span, upstream, request, a));
-                })
-                // the record's URL is refused where it resolves now (an http record): not worth retrying
-                .onFailure(OutboundPolicy.DeniedException.class).recoverWithItem(t -> Attempt.failed(n, null, false, null,
-                        "refused_by_policy", "the outbound policy refused the call: url " + t.getMessage()))
-                .onFailure().recoverWithItem(t -> invalid(n, t));
+                            }));
+        }
+        return upstream.send(request, deadline)
+                .onItemOrFailure().transform((r, t) -> settle(upstream, n, limit, cutByLimit, request, span, t0, t,
+                        () -> {
+                            answered(upstream.type(), r.status());
+                            heed(upstream, r.status(), r::header);
+                            return classify(upstream, r, n);
+                        }));
+    }
+
+    /**
+     * How an attempt ended: {@code read} its answer, or its failure {@code t} (no answer, or reading the answer
+     * failed); then timed, sampled by the limits, and its span ended.
+     */
+    private Attempt settle(Upstream upstream, int n, TimeLimit limit, boolean cutByLimit, OutboundClient.Request request,
+                           Span span, long t0, Throwable t, java.util.function.Supplier<Attempt> read) {
+        Attempt a = null;
+        Throwable failed = t;
+        if (failed == null) {
+            try {
+                a = read.get();
+            } catch (RuntimeException e) {
+                failed = e;
+            }
+        }
+        if (a == null) {
+            if (t != null) {
+                answered(upstream.type(), null); // no answer (one that came and could not be read is counted)
+            }
+            a = cutByLimit && failed instanceof OutboundException o && o.isTimeout() ? limit.exceeded(n) : failure(failed, n);
+        }
+        long took = System.nanoTime() - t0;
+        attemptTimer(upstream.type()).record(took, java.util.concurrent.TimeUnit.NANOSECONDS);
+        upstream.limits().sample(Duration.ofNanos(took), a.overload());
+        ended(span, upstream, request, a);
+        return a;
     }
 
     /** Ends an attempt's client span: the upstream, the method, the status (or why there was none), the attempt. */
