@@ -12,17 +12,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.mutiny.core.Vertx;
 
-import java.net.URLEncoder;
 import java.time.Duration;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +27,6 @@ import java.util.regex.Pattern;
  */
 public final class Upstream {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
     private static final Set<String> HTTP_RECORD_FIELDS = Set.of("url", "method", "headers", "body");
     /** Headers a record may not set: the connection's own, the proxies', and what the client computes. */
@@ -42,7 +37,8 @@ public final class Upstream {
 
     private final String type;
     private final UpstreamConfig.Upstream config;
-    private final List<String> placeholders;
+    /** A template upstream's URL (null for other kinds). */
+    private final UrlTemplate template;
     private final HostPatterns allowedHosts;
     private final OutboundPolicy policy;
     private final OutboundClient client;
@@ -56,18 +52,11 @@ public final class Upstream {
         this.type = type;
         this.config = config;
         this.policy = policy;
-        this.placeholders = new ArrayList<>();
         if (config.kind() == UpstreamConfig.Kind.RENDER && config.url().isEmpty()) {
             throw new IllegalArgumentException("batchwire.upstreams." + type + ".url (the renderer's endpoint) is required");
         }
-        if (config.kind() == UpstreamConfig.Kind.TEMPLATE) {
-            String url = config.url().orElseThrow(() ->
-                    new IllegalArgumentException("batchwire.upstreams." + type + ".url is required"));
-            Matcher m = PLACEHOLDER.matcher(url);
-            while (m.find()) {
-                placeholders.add(m.group(1));
-            }
-        }
+        this.template = config.kind() == UpstreamConfig.Kind.TEMPLATE ? UrlTemplate.parse(config.url().orElseThrow(() ->
+                new IllegalArgumentException("batchwire.upstreams." + type + ".url is required"))) : null;
         this.allowedHosts = OutboundPolicy.hosts(config.allowedHosts().orElse(List.of()));
         this.client = new OutboundClient(vertx.getDelegate(),
                 OutboundClient.options(config.concurrency(), config.connectTimeout()));
@@ -124,7 +113,7 @@ public final class Upstream {
             Rendering.checkRenderRecord(config, record, at, errors);
             return;
         }
-        for (String name : placeholders) {
+        for (String name : template.names()) {
             JsonNode v = record.get(name);
             if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
                 errors.add(new FieldError(at + "." + name, "'" + name + "' is required for type " + type));
@@ -212,14 +201,6 @@ public final class Upstream {
         }
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("User-Agent", USER_AGENT);
-        String url = config.url().orElseThrow();
-        Matcher m = PLACEHOLDER.matcher(url);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            String value = input.path(m.group(1)).asText();
-            m.appendReplacement(sb, Matcher.quoteReplacement(URLEncoder.encode(value, StandardCharsets.UTF_8)));
-        }
-        m.appendTail(sb);
         HttpMethod method = HttpMethod.valueOf(config.method().toUpperCase(Locale.ROOT));
         headers.putAll(config.headers());
         headers.put("Accept", "application/json");
@@ -230,7 +211,7 @@ public final class Upstream {
             buffer = Buffer.buffer(body.toString());
             headers.put("Content-Type", "application/json");
         }
-        return OutboundClient.Request.toUrl(sb.toString(), method, headers, buffer);
+        return OutboundClient.Request.toUrl(template.expand(input), method, headers, buffer);
     }
 
     /** A rendering or {@code http} record's request: its target URL is checked by the outbound policy first. */
@@ -274,7 +255,7 @@ public final class Upstream {
     static final String USER_AGENT = "batchwire/1";
 
     boolean hasPlaceholders() {
-        return !placeholders.isEmpty();
+        return template != null && !template.names().isEmpty();
     }
 
     /** The input of an export's page record: the client's payload and where the page starts (null: the first). */
