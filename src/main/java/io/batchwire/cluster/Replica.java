@@ -5,7 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * in time must assume that others took its claims over, so it stops starting upstream calls ({@link #holdsLease}) and,
  * once it can renew again, comes back under a new id: what it claimed before is nobody's then, not its own.
  */
-@ApplicationScoped
+@Singleton // not a client proxy: it is called on every record's path (issue 17)
 public class Replica {
 
     private static final Logger LOG = Logger.getLogger(Replica.class);

@@ -3,7 +3,7 @@ package io.batchwire.dispatch;
 import io.batchwire.job.JobStore;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.util.Map;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Tells the dispatcher which of the jobs it is working on have ended early (cancelled, failed, timed out), whichever
  * replica ended them: one query per interval for all watched jobs, so no new upstream call starts for them.
  */
-@ApplicationScoped
+@Singleton // not a client proxy: it is called on every record's path (issue 17)
 public class JobStopWatch {
 
     private static final Logger LOG = Logger.getLogger(JobStopWatch.class);

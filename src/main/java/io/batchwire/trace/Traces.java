@@ -9,7 +9,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -25,7 +25,7 @@ import java.util.Map;
  * delivery joins the same trace. Off, every method answers at once: {@link #start} gives the no-op span, nothing is
  * read or written, so the per-record path costs a boolean test.
  */
-@ApplicationScoped
+@Singleton // not a client proxy: it is called on every record's path (issue 17)
 public class Traces {
 
     /** The Kafka header and HTTP header the context travels in (W3C Trace Context). */

@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +33,7 @@ import java.util.function.IntPredicate;
  * attempt and retries (backoff with jitter, or the upstream's {@code Retry-After}) on 429, 5xx, time-outs and
  * connection errors. The permit is given back while a record waits to retry. Never fails: every end is an outcome.
  */
-@ApplicationScoped
+@Singleton // not a client proxy: it is called on every record's path (issue 17)
 public class UpstreamCaller {
 
     private static final int ERROR_BODY_CHARS = 500;
