@@ -202,8 +202,16 @@ public class UpstreamCaller {
         } catch (RuntimeException e) {
             return Uni.createFrom().item(invalid(n, e));
         }
-        Uni<Attempt> sent = now != null ? exchange(upstream, input, n, page, limit, trace, attemptDeadline, cutByLimit, now)
-                : prepared.chain(request -> exchange(upstream, input, n, page, limit, trace, attemptDeadline, cutByLimit, request));
+        Uni<Attempt> sent;
+        if (now != null) {
+            try {
+                sent = exchange(upstream, input, n, page, limit, trace, attemptDeadline, cutByLimit, now);
+            } catch (RuntimeException e) {
+                sent = Uni.createFrom().failure(e); // as a throw inside chain below would: recovered just after
+            }
+        } else {
+            sent = prepared.chain(request -> exchange(upstream, input, n, page, limit, trace, attemptDeadline, cutByLimit, request));
+        }
         return sent.onFailure().recoverWithItem(t -> t instanceof OutboundPolicy.DeniedException
                 // the record's URL is refused where it resolves now (an http record): not worth retrying
                 ? Attempt.failed(n, null, false, null, "refused_by_policy", "the outbound policy refused the call: url " + t.getMessage())
@@ -257,7 +265,7 @@ public class UpstreamCaller {
         }
         if (a == null) {
             if (t != null) {
-                answered(upstream.type(), null); // no answer (one that came and could not be read is counted)
+                answered(upstream.type(), null); // no answer at all: one that came and could not be read is counted already
             }
             a = cutByLimit && failed instanceof OutboundException o && o.isTimeout() ? limit.exceeded(n) : failure(failed, n);
         }
