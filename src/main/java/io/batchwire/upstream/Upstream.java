@@ -229,27 +229,25 @@ public final class Upstream {
             return policy.target(input.path("url").asText(), allowedHosts)
                     .map(checked -> OutboundClient.Request.toUrl(renderUrl, HttpMethod.POST, headers, body));
         }
-        if (config.kind() == UpstreamConfig.Kind.HTTP) {
-            if (Rendering.wanted(input)) {
-                throw new IllegalStateException("it asks for a browser and no rendering upstream ("
-                        + UpstreamConfig.RENDERER + ") is configured any more");
-            }
-            HttpMethod method = HttpMethod.valueOf(input.path("method").asText("GET").toUpperCase(Locale.ROOT));
-            input.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
-            headers.putAll(config.headers());
-            JsonNode body = input.get("body");
-            Buffer buffer = null;
-            if (body != null && !body.isNull()) {
-                buffer = Buffer.buffer(body.isTextual() ? body.asText() : body.toString());
-                if (!body.isTextual() && headers.keySet().stream().noneMatch("content-type"::equalsIgnoreCase)) {
-                    headers.put("Content-Type", "application/json");
-                }
-            }
-            Buffer payload = buffer;
-            return policy.target(input.get("url").asText(), allowedHosts)
-                    .map(target -> OutboundClient.Request.to(target, method, headers, payload));
+        // an http record (prepareAtOnce builds every template one)
+        if (Rendering.wanted(input)) {
+            throw new IllegalStateException("it asks for a browser and no rendering upstream ("
+                    + UpstreamConfig.RENDERER + ") is configured any more");
         }
-        throw new IllegalStateException("a template upstream's request is built at once (prepareAtOnce)");
+        HttpMethod method = HttpMethod.valueOf(input.path("method").asText("GET").toUpperCase(Locale.ROOT));
+        input.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
+        headers.putAll(config.headers());
+        JsonNode body = input.get("body");
+        Buffer buffer = null;
+        if (body != null && !body.isNull()) {
+            buffer = Buffer.buffer(body.isTextual() ? body.asText() : body.toString());
+            if (!body.isTextual() && headers.keySet().stream().noneMatch("content-type"::equalsIgnoreCase)) {
+                headers.put("Content-Type", "application/json");
+            }
+        }
+        Buffer payload = buffer;
+        return policy.target(input.get("url").asText(), allowedHosts)
+                .map(target -> OutboundClient.Request.to(target, method, headers, payload));
     }
 
     static final String USER_AGENT = "batchwire/1";

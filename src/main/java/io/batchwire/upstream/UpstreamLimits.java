@@ -65,13 +65,13 @@ public final class UpstreamLimits {
      * paused and the rate allows a start; null (nothing sent) if {@code giveUp} says so once the permit is held.
      */
     public <T> Uni<T> run(UUID tenant, double weight, BooleanSupplier giveUp, Supplier<Uni<T>> attempt) {
-        Supplier<Uni<T>> start = () -> giveUp.getAsBoolean() ? Uni.createFrom().<T>nullItem() : attempt.get();
         return concurrency.run(tenant, weight, () -> {
             if (giveUp.getAsBoolean()) {
                 return Uni.createFrom().<T>nullItem();
             }
             Uni<Void> slot = rate.acquire();
-            return slot == RateLimiter.NOW ? attempt.get() : slot.chain(start::get);
+            return slot == RateLimiter.NOW ? attempt.get()
+                    : slot.chain(() -> giveUp.getAsBoolean() ? Uni.createFrom().<T>nullItem() : attempt.get());
         });
     }
 
