@@ -43,7 +43,7 @@ public class DeliveryResource {
     @Operation(operationId = "listDeliveries", summary = "A job's webhook, event and result-push deliveries, with every attempt")
     public Uni<DeliveryList> list(@PathParam("id") String id) {
         UUID jobId = Ids.parse(id, "job");
-        return jobs.find(tenant.id(), jobId).chain(job -> deliveries.list(jobId)).map(DeliveryList::new);
+        return jobs.requireOwned(tenant.id(), jobId).chain(() -> deliveries.list(jobId)).map(DeliveryList::new);
     }
 
     @POST
@@ -53,8 +53,8 @@ public class DeliveryResource {
     public Uni<Response> redeliver(@PathParam("id") String id, @PathParam("delivery_id") String deliveryId) {
         UUID jobId = Ids.parse(id, "job");
         UUID delivery = Ids.parse(deliveryId, "delivery");
-        return jobs.find(tenant.id(), jobId)
-                .chain(job -> deliveries.redeliver(jobId, delivery))
+        return jobs.requireOwned(tenant.id(), jobId)
+                .chain(() -> deliveries.redeliver(jobId, delivery))
                 .map(ok -> {
                     if (!ok) {
                         throw ProblemException.notFound("delivery " + deliveryId + " (or it is being sent right now)");

@@ -211,12 +211,30 @@ public class JobService {
     public Uni<Job> find(UUID tenantId, UUID jobId) {
         return jobs.findForTenant(tenantId, jobId)
                 .onItem().ifNull().switchTo(() -> store.isExpired(tenantId, jobId).map(expired -> {
-                    if (expired) {
-                        throw new ProblemException(410, "job-expired", "Job expired",
-                                "job " + jobId + " was removed after its plan's retention period", null, null, null, Map.of());
-                    }
-                    throw ProblemException.notFound("job " + jobId);
+                    throw missing(jobId, expired);
                 }));
+    }
+
+    /**
+     * Fails as {@link #find} does when the tenant has no such job, without loading it: for reads that need only its
+     * existence (result pages), in plain SQL.
+     */
+    public Uni<Void> requireOwned(UUID tenantId, UUID jobId) {
+        return store.presence(tenantId, jobId).map(presence -> {
+            if (presence != JobStore.Presence.STORED) {
+                throw missing(jobId, presence == JobStore.Presence.EXPIRED);
+            }
+            return null;
+        });
+    }
+
+    /** The answer to a job the tenant does not have: 410 if retention removed it, else 404. */
+    private static ProblemException missing(UUID jobId, boolean expired) {
+        if (expired) {
+            return new ProblemException(410, "job-expired", "Job expired",
+                    "job " + jobId + " was removed after its plan's retention period", null, null, null, Map.of());
+        }
+        return ProblemException.notFound("job " + jobId);
     }
 
     /**

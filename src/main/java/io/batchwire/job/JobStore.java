@@ -220,6 +220,24 @@ public class JobStore {
         queue.start(promoted);
     }
 
+    /** Where a tenant's job is: stored, removed by retention, or never theirs. */
+    public enum Presence { STORED, EXPIRED, NONE }
+
+    private static final String PRESENCE = """
+            SELECT EXISTS (SELECT 1 FROM jobs WHERE id = $1 AND tenant_id = $2) AS stored,
+                   EXISTS (SELECT 1 FROM expired_jobs WHERE id = $1 AND tenant_id = $2) AS expired""";
+
+    /**
+     * Whether the tenant has this job, in one small statement: the check behind every result page, which needs the
+     * job's existence, not the job.
+     */
+    public Uni<Presence> presence(UUID tenantId, UUID jobId) {
+        return pool.preparedQuery(PRESENCE).execute(Tuple.of(jobId, tenantId)).map(rows -> {
+            Row r = rows.iterator().next();
+            return r.getBoolean("stored") ? Presence.STORED : r.getBoolean("expired") ? Presence.EXPIRED : Presence.NONE;
+        });
+    }
+
     /** Whether the tenant had this job and retention removed it. */
     public Uni<Boolean> isExpired(UUID tenantId, UUID jobId) {
         return pool.preparedQuery("SELECT 1 FROM expired_jobs WHERE id = $1 AND tenant_id = $2")

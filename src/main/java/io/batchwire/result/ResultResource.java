@@ -44,7 +44,7 @@ public class ResultResource {
                                         @QueryParam("since_completed_at") String since) {
         UUID jobId = Ids.parse(id, "job");
         ResultPages.Request request = pages.request(jobId, limit, cursor, statusFilter, orderBy, since);
-        return jobs.find(tenant.id(), jobId).chain(job -> pages.page(request));
+        return jobs.requireOwned(tenant.id(), jobId).chain(() -> pages.page(request));
     }
 
     @GET
@@ -52,8 +52,8 @@ public class ResultResource {
     @Operation(operationId = "getResult", summary = "One record, by index or custom_id")
     public Uni<RecordView> one(@PathParam("id") String id, @PathParam("key") String key) {
         UUID jobId = Ids.parse(id, "job");
-        return jobs.find(tenant.id(), jobId)
-                .chain(job -> results.one(jobId, key))
+        return jobs.requireOwned(tenant.id(), jobId)
+                .chain(() -> results.one(jobId, key))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("record " + key + " of job " + jobId));
     }
 }
