@@ -29,13 +29,26 @@ import java.util.function.LongFunction;
 @ApplicationScoped
 public class CreditLedger {
 
+    private static final String CHARGED_OF =
+            "(SELECT cast(coalesce(-sum(e.amount), 0) AS bigint) FROM credit_entries e WHERE e.kind = 'charge' AND e.job_id = ";
+    private static final String REFUNDED_OF =
+            "(SELECT cast(coalesce(sum(e.amount), 0) AS bigint) FROM credit_entries e WHERE e.kind = 'refund' AND e.job_id = ";
+
     /** A job's charge, in credits, as a column expression of a {@code jobs} row (its id column is {@code id}). */
-    public static final String CHARGED_BY_JOB =
-            "(SELECT cast(coalesce(-sum(e.amount), 0) AS bigint) FROM credit_entries e WHERE e.job_id = id AND e.kind = 'charge')";
+    public static final String CHARGED_BY_JOB = CHARGED_OF + "id)";
 
     /** What the job's end gave back, in credits, as a column expression of a {@code jobs} row. */
-    public static final String REFUNDED_BY_JOB =
-            "(SELECT cast(coalesce(sum(e.amount), 0) AS bigint) FROM credit_entries e WHERE e.job_id = id AND e.kind = 'refund')";
+    public static final String REFUNDED_BY_JOB = REFUNDED_OF + "id)";
+
+    /** {@link #CHARGED_BY_JOB} for plain SQL, where the job's id column is named {@code jobId} (e.g. {@code j.id}). */
+    public static String chargedBy(String jobId) {
+        return CHARGED_OF + jobId + ")";
+    }
+
+    /** {@link #REFUNDED_BY_JOB} for plain SQL, where the job's id column is named {@code jobId}. */
+    public static String refundedBy(String jobId) {
+        return REFUNDED_OF + jobId + ")";
+    }
 
     /** Charges {@code $3} credits for job {@code $2} if the balance covers them; answers the balance before. */
     private static final String CHARGE = """

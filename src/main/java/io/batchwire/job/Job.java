@@ -2,6 +2,7 @@ package io.batchwire.job;
 
 import io.batchwire.credit.CreditLedger;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.vertx.mutiny.sqlclient.Row;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Convert;
@@ -17,7 +18,9 @@ import java.util.UUID;
 
 /**
  * A job as the API reads it. Counters and state are changed only by the store's conditional SQL
- * ({@link JobStore}), together with the records they count, so they stay exact.
+ * ({@link JobStore}), together with the records they count, so they stay exact. Listings read it through Hibernate;
+ * the hot single-job reads (status polls, the senders' payloads) in plain SQL with {@link #SELECT} and {@link #of},
+ * which sit beside the mapping they repeat (a test holds the two equal).
  */
 @Entity
 @Table(name = "jobs")
@@ -95,6 +98,45 @@ public class Job extends PanacheEntityBase {
     /** Credits the job's end gave back, read from the ledger. */
     @Formula(CreditLedger.REFUNDED_BY_JOB)
     public long creditsRefunded;
+
+    /** Every column of the mapping above, as {@link #of} reads them; the table's alias is {@code j}. */
+    static final String SELECT = """
+            SELECT j.id, j.tenant_id, j.type, j.kind, j.export_rows, j.state, j.total_records, j.succeeded, j.failed,
+                   j.timed_out, j.cancelled, j.metadata::text AS metadata, j.error, j.timeout_seconds, j.webhook_url,
+                   j.result_url, j.format, j.collection_id, j.trace_parent, j.bodies_purged_at, j.created_at,
+                   j.started_at, j.finished_at, %s AS credits_charged, %s AS credits_refunded
+            FROM jobs j""".formatted(CreditLedger.chargedBy("j.id"), CreditLedger.refundedBy("j.id"));
+
+    /** A row of {@link #SELECT} as a job (not attached to any session). */
+    static Job of(Row r) {
+        Job job = new Job();
+        job.id = r.getUUID("id");
+        job.tenantId = r.getUUID("tenant_id");
+        job.type = r.getString("type");
+        job.kind = r.getString("kind");
+        job.exportRows = r.getLong("export_rows");
+        job.state = JobState.fromWire(r.getString("state"));
+        job.totalRecords = r.getInteger("total_records");
+        job.succeeded = r.getInteger("succeeded");
+        job.failed = r.getInteger("failed");
+        job.timedOut = r.getInteger("timed_out");
+        job.cancelled = r.getInteger("cancelled");
+        job.metadata = r.getString("metadata");
+        job.error = r.getString("error");
+        job.timeoutSeconds = r.getInteger("timeout_seconds");
+        job.webhookUrl = r.getString("webhook_url");
+        job.resultUrl = r.getString("result_url");
+        job.format = r.getString("format");
+        job.collectionId = r.getUUID("collection_id");
+        job.traceParent = r.getString("trace_parent");
+        job.bodiesPurgedAt = r.getOffsetDateTime("bodies_purged_at");
+        job.createdAt = r.getOffsetDateTime("created_at");
+        job.startedAt = r.getOffsetDateTime("started_at");
+        job.finishedAt = r.getOffsetDateTime("finished_at");
+        job.creditsCharged = r.getLong("credits_charged");
+        job.creditsRefunded = r.getLong("credits_refunded");
+        return job;
+    }
 
     public boolean isExport() {
         return KIND_EXPORT.equals(kind);

@@ -15,10 +15,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
 
-    public Uni<Job> findForTenant(UUID tenantId, UUID id) {
-        return find("id = :id and tenantId = :tenant", Parameters.with("id", id).and("tenant", tenantId)).firstResult();
-    }
-
     /** The jobs {@code filter} selects, newest first, keyset-paged on (created_at, id). */
     public Uni<List<Job>> page(JobFilter filter, OffsetDateTime beforeCreated, UUID beforeId, int limit) {
         Parameters p = new Parameters();

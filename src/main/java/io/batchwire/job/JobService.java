@@ -199,17 +199,15 @@ public class JobService {
     }
 
     /** A job's status by id alone, for internal senders (webhooks, events). */
-    @WithSession
     public Uni<JobStatus> statusById(UUID jobId) {
-        return jobs.findById(jobId)
+        return store.load(null, jobId)
                 .onItem().ifNull().failWith(() -> new IllegalStateException("job " + jobId + " is gone"))
                 .chain(views::status);
     }
 
     /** The tenant's job; 404 if there is none, 410 if it was removed by retention. */
-    @WithSession
     public Uni<Job> find(UUID tenantId, UUID jobId) {
-        return jobs.findForTenant(tenantId, jobId)
+        return store.load(tenantId, jobId)
                 .onItem().ifNull().switchTo(() -> store.isExpired(tenantId, jobId).map(expired -> {
                     throw missing(jobId, expired);
                 }));
@@ -279,8 +277,7 @@ public class JobService {
     }
 
     /** Any tenant's job, for the operator; 404 if there is none. */
-    @WithSession
     public Uni<Job> findForOperator(UUID jobId) {
-        return jobs.findById(jobId).onItem().ifNull().failWith(() -> ProblemException.notFound("job " + jobId));
+        return store.load(null, jobId).onItem().ifNull().failWith(() -> ProblemException.notFound("job " + jobId));
     }
 }

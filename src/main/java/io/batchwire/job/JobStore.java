@@ -220,6 +220,14 @@ public class JobStore {
         queue.start(promoted);
     }
 
+    private static final String LOAD = Job.SELECT + " WHERE j.id = $1 AND ($2::uuid IS NULL OR j.tenant_id = $2)";
+
+    /** The job, if {@code tenantId} has it (any tenant's when null); null if not. Plain SQL, no session. */
+    public Uni<Job> load(UUID tenantId, UUID jobId) {
+        return pool.preparedQuery(LOAD).execute(Tuple.of(jobId, tenantId))
+                .map(rows -> rows.size() == 0 ? null : Job.of(rows.iterator().next()));
+    }
+
     /** Where a tenant's job is: stored, removed by retention, or never theirs. */
     public enum Presence { STORED, EXPIRED, NONE }
 
