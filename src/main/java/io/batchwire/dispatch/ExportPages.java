@@ -9,6 +9,7 @@ import io.batchwire.job.JobStore;
 import io.batchwire.job.RecordTransitions;
 import io.batchwire.job.RecordState;
 import io.batchwire.upstream.PageMemory;
+import io.batchwire.upstream.RawJson;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -96,7 +97,7 @@ public class ExportPages {
             }
             for (var e : outcomes.entrySet()) {
                 RecordOutcome o = e.getValue();
-                JsonNode result = o.result();
+                JsonNode result = OutcomeResultReader.page(o.result());
                 if (o.status() != RecordState.SUCCEEDED || result == null || !result.path("rows").isArray()) {
                     continue;
                 }
@@ -212,7 +213,7 @@ public class ExportPages {
                 JsonNode rows = page.getValue().rows();
                 String[] bodies = new String[rows.size()];
                 for (int i = 0; i < bodies.length; i++) {
-                    bodies[i] = rows.get(i).toString();
+                    bodies[i] = RawJson.text(rows.get(i));
                 }
                 boolean more = !page.getValue().next().isNull();
                 long from = base;

@@ -8,6 +8,7 @@ import io.batchwire.job.JobStore;
 import io.batchwire.job.JobTransitions;
 import io.batchwire.job.RecordState;
 import io.batchwire.job.RecordTransitions;
+import io.batchwire.upstream.RawJson;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -132,6 +133,19 @@ public class OutcomeStore {
      * queued jobs promoted into the slots the finished ones freed (already started when this is answered).
      */
     public record Stored(List<UUID> finished, Set<UUID> unknown, List<JobQueue.Promoted> promoted) {
+
+        /** What several stores did, as one. */
+        static Stored merged(List<Stored> parts) {
+            List<UUID> finished = new ArrayList<>();
+            Set<UUID> unknown = new HashSet<>();
+            List<JobQueue.Promoted> promoted = new ArrayList<>();
+            for (Stored s : parts) {
+                finished.addAll(s.finished());
+                unknown.addAll(s.unknown());
+                promoted.addAll(s.promoted());
+            }
+            return new Stored(finished, unknown, promoted);
+        }
     }
 
     /**
@@ -246,7 +260,7 @@ public class OutcomeStore {
                 started[i] = o.startedAt() == null ? null : o.startedAt().atOffset(ZoneOffset.UTC);
                 duration[i] = o.durationMs();
                 seq[i] = base + (++ord);
-                result[i] = o.result() == null ? null : o.result().toString();
+                result[i] = o.result() == null ? null : RawJson.text(o.result());
                 error[i] = o.error() == null ? null : json.valueToTree(o.error()).toString();
                 i++;
             }

@@ -51,7 +51,8 @@ public class OutcomeWriter {
         this.traces = traces;
         this.store = store;
         this.deadLetters = deadLetters;
-        this.reader = json.readerFor(OutcomeBatch.class);
+        // where each result sits in the message's bytes, so it is cut out as text (OutcomeResultReader)
+        this.reader = json.readerFor(OutcomeBatch.class).with(com.fasterxml.jackson.core.JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION);
         this.stored = Counter.builder("batchwire.outcomes.received").description("record outcomes read from the status topic")
                 .register(metrics);
         this.finished = Counter.builder("batchwire.jobs.finished").description("jobs that reached a final state")
@@ -133,15 +134,30 @@ public class OutcomeWriter {
 
     private Uni<Void> storeOne(Read m) {
         return untilAnswered(store.store(m.outcomes()))
-                .onFailure(DatabaseErrors::isPermanent).recoverWithUni(t -> {
-                    LOG.warnf("outcomes from %s-%d@%d refused by the database (%s); stored as failed",
-                            m.origin().topic(), m.origin().partition(), m.origin().offset(), t.getMessage());
-                    return untilAnswered(store.store(unstorable(m.outcomes(), t.getMessage())));
-                })
+                .onFailure(DatabaseErrors::isPermanent).recoverWithUni(t -> m.outcomes().size() == 1
+                        ? storeAsFailed(m, m.outcomes(), t)
+                        : storeEach(m))
                 .invoke(done -> counted(m.outcomes().size(), done))
                 .chain(done -> deadLetterUnknown(List.of(m), done.unknown()))
                 .onFailure(DatabaseErrors::isPermanent)
                 .recoverWithUni(t -> deadLetters.send(m.origin(), m.value(), "unstorable", t.getMessage()));
+    }
+
+    /**
+     * A refused message's outcomes one at a time, so only those the database refuses (one upstream's NUL, say) become
+     * failures, not their neighbours in the batch; the counts add up as one store's would.
+     */
+    private Uni<OutcomeStore.Stored> storeEach(Read m) {
+        return Multi.createFrom().iterable(m.outcomes())
+                .onItem().transformToUniAndConcatenate(o -> untilAnswered(store.store(List.of(o)))
+                        .onFailure(DatabaseErrors::isPermanent).recoverWithUni(t -> storeAsFailed(m, List.of(o), t)))
+                .collect().asList().map(OutcomeStore.Stored::merged);
+    }
+
+    private Uni<OutcomeStore.Stored> storeAsFailed(Read m, List<RecordOutcome> outcomes, Throwable t) {
+        LOG.warnf("outcomes from %s-%d@%d refused by the database (%s); stored as failed",
+                m.origin().topic(), m.origin().partition(), m.origin().offset(), t.getMessage());
+        return untilAnswered(store.store(unstorable(outcomes, t.getMessage())));
     }
 
     /** The same records as failures without a body: their outcome could not be stored as it came. */

@@ -445,12 +445,22 @@ public class UpstreamCaller {
         return new Attempt(Kind.SUCCEEDED, n, status, false, null, page.result(), null, null);
     }
 
+    /**
+     * A 2xx answer's body as the record's result: JSON as raw text (checked, not built into a tree: it is only written
+     * out again), anything else as a JSON string.
+     */
     private JsonNode parse(Buffer body) {
         if (body.length() == 0) {
             return null;
         }
+        byte[] bytes = body.getBytes();
         try {
-            return bodyReader.readTree(body.getBytes());
+            if (RawJson.plainUtf8(bytes)) {
+                try (com.fasterxml.jackson.core.JsonParser p = bodyReader.createParser(bytes)) {
+                    return RawJson.ifOneValue(p, bytes);
+                }
+            }
+            return bodyReader.readTree(bytes);
         } catch (Exception notJson) {
             return TextNode.valueOf(body.toString());
         }

@@ -246,6 +246,10 @@ public final class FakeUpstream {
             if (path.startsWith("/anything/")) {
                 answer.put("host", req.getHeader("Host"));
             }
+            // "nul-*": JSON with a NUL in a string, which jsonb refuses
+            if (key.startsWith("nul-")) {
+                answer.put("v", "a\u0000b");
+            }
             String header = req.getHeader("X-Test");
             if (header != null) {
                 answer.put("x_test", header);
@@ -286,7 +290,9 @@ public final class FakeUpstream {
                     resp.putHeader("Content-Type", "text/html; charset=utf-8");
                     text = "<html><body><h1>Example Domain</h1></body></html>";
                 }
-                resp.end(text != null ? text : code == 200 ? answer.encode() : "{\"error\":\"status " + code + "\"}")
+                String out = text != null ? text : code == 200 ? answer.encode() : "{\"error\":\"status " + code + "\"}";
+                // "bom-*": the JSON after a UTF-8 byte-order mark
+                resp.end(key.startsWith("bom-") ? "\uFEFF" + out : out)
                         .onFailure(ignored -> { /* client gave up (timeout) */ });
             });
         });

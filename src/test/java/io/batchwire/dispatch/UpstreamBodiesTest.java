@@ -1,0 +1,60 @@
+package io.batchwire.dispatch;
+
+import io.batchwire.testing.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Upstream answers of every shape through the whole pipeline (dispatcher, status topic, status writer, jsonb): JSON
+ * is stored as it came (passed on as text, not as a tree), a body after a byte-order mark and a body that is not JSON
+ * are stored too, and an answer jsonb refuses (a NUL in a string) fails its own record only, not the records that
+ * shared its message on the status topic.
+ */
+@QuarkusTest
+class UpstreamBodiesTest {
+
+    @Test
+    void everyShapeOfAnswerIsStoredAndARefusedOneFailsOnlyItsRecord() {
+        Api api = Api.newTenant();
+        String k = UUID.randomUUID().toString().substring(0, 8);
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            records.add(Map.of("custom_id", "ok" + i, "domain", "ok-" + k + "-" + i));
+        }
+        records.add(Map.of("custom_id", "nul", "domain", "nul-" + k));
+        records.add(Map.of("custom_id", "bom", "domain", "bom-" + k));
+        records.add(Map.of("custom_id", "text", "domain", "text-5-" + k));
+        String id = api.submit("company", records);
+
+        var done = api.awaitFinal(id, Duration.ofSeconds(60));
+        assertThat(done.getInt("counts.succeeded")).isEqualTo(32);
+        assertThat(done.getInt("counts.failed")).isEqualTo(1);
+
+        for (int i = 0; i < 30; i++) {
+            var r = api.req().get("/v1/jobs/" + id + "/results/ok" + i).then().statusCode(200).extract().jsonPath();
+            assertThat(r.getString("status")).isEqualTo("succeeded");
+            assertThat(r.getString("result.key")).isEqualTo("ok-" + k + "-" + i);
+            assertThat(r.getInt("result.attempt")).isEqualTo(1);
+        }
+        var nul = api.req().get("/v1/jobs/" + id + "/results/nul").then().statusCode(200).extract().jsonPath();
+        assertThat(nul.getString("status")).isEqualTo("failed");
+        assertThat(nul.getString("error.code")).isEqualTo("outcome_unstorable");
+        assertThat(nul.getString("result")).isNull();
+
+        var bom = api.req().get("/v1/jobs/" + id + "/results/bom").then().statusCode(200).extract().jsonPath();
+        assertThat(bom.getString("status")).isEqualTo("succeeded");
+        assertThat(bom.getString("result.key")).isEqualTo("bom-" + k);
+
+        var text = api.req().get("/v1/jobs/" + id + "/results/text").then().statusCode(200).extract().jsonPath();
+        assertThat(text.getString("status")).isEqualTo("succeeded");
+        assertThat(text.getString("result")).isEqualTo("\"\"\"\"\"");
+    }
+}
