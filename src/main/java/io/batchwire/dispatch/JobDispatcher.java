@@ -3,6 +3,7 @@ package io.batchwire.dispatch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.batchwire.cluster.ClusterConfig;
 import io.batchwire.cluster.Replica;
@@ -85,6 +86,8 @@ public class JobDispatcher {
     private final TopicsConfig topics;
     private final Vertx vertx;
     private final ObjectMapper json;
+    /** Outcomes' writer, its serializer found once. */
+    private final ObjectWriter outcomeWriter;
     private final ObjectReader chunkReader;
     private final FairQueue<ChunkRun> queue;
     private final OutcomeBudget budget;
@@ -116,6 +119,7 @@ public class JobDispatcher {
         this.deadLetters = deadLetters;
         this.vertx = vertx;
         this.json = json;
+        this.outcomeWriter = json.writerFor(RecordOutcome.class);
         this.chunkReader = json.readerFor(JobChunk.class).with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.queue = new FairQueue<>(type -> upstreams.find(type)
@@ -394,7 +398,7 @@ public class JobDispatcher {
 
     private byte[] write(RecordOutcome outcome) {
         try {
-            return json.writeValueAsBytes(outcome);
+            return outcomeWriter.writeValueAsBytes(outcome);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("record outcome cannot be written as JSON", e);
         }
