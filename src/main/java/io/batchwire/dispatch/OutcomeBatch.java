@@ -22,6 +22,9 @@ import java.util.List;
 @JsonDeserialize(using = OutcomeBatch.Reader.class)
 public record OutcomeBatch(List<RecordOutcome> outcomes) {
 
+    /** The levels a message nests a result in: the batch's array and the outcome's object. */
+    static final int NESTING = 2;
+
     /**
      * Reads the array (or a single outcome) with the outcome's deserializer, found once when the reader is set up
      * ({@link ContextualDeserializer}), not looked up again for every outcome of every message.

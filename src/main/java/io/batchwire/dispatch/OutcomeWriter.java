@@ -51,8 +51,14 @@ public class OutcomeWriter {
         this.traces = traces;
         this.store = store;
         this.deadLetters = deadLetters;
+        // a result may be as deep as any JSON the service reads; the message nests it deeper (OutcomeBatch.NESTING)
+        ObjectMapper messages = json.copy();
+        messages.getFactory().setStreamReadConstraints(json.getFactory().streamReadConstraints().rebuild()
+                .maxNestingDepth(json.getFactory().streamReadConstraints().getMaxNestingDepth() + OutcomeBatch.NESTING)
+                .build());
         // where each result sits in the message's bytes, so it is cut out as text (OutcomeResultReader)
-        this.reader = json.readerFor(OutcomeBatch.class).with(com.fasterxml.jackson.core.JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION);
+        this.reader = messages.readerFor(OutcomeBatch.class)
+                .with(com.fasterxml.jackson.core.JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION);
         this.stored = Counter.builder("batchwire.outcomes.received").description("record outcomes read from the status topic")
                 .register(metrics);
         this.finished = Counter.builder("batchwire.jobs.finished").description("jobs that reached a final state")

@@ -1,5 +1,6 @@
 package io.batchwire.dispatch;
 
+import io.batchwire.api.JsonLimits;
 import io.batchwire.testing.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -32,10 +33,13 @@ class UpstreamBodiesTest {
         records.add(Map.of("custom_id", "nul", "domain", "nul-" + k));
         records.add(Map.of("custom_id", "bom", "domain", "bom-" + k));
         records.add(Map.of("custom_id", "text", "domain", "text-5-" + k));
+        // as deep as the service reads JSON at all (JsonLimits.MAX_DEPTH), and one deeper
+        records.add(Map.of("custom_id", "deep", "domain", "deep-" + JsonLimits.MAX_DEPTH + "-" + k));
+        records.add(Map.of("custom_id", "deeper", "domain", "deep-" + (JsonLimits.MAX_DEPTH + 1) + "-" + k));
         String id = api.submit("company", records);
 
         var done = api.awaitFinal(id, Duration.ofSeconds(60));
-        assertThat(done.getInt("counts.succeeded")).isEqualTo(32);
+        assertThat(done.getInt("counts.succeeded")).isEqualTo(34);
         assertThat(done.getInt("counts.failed")).isEqualTo(1);
 
         for (int i = 0; i < 30; i++) {
@@ -56,5 +60,15 @@ class UpstreamBodiesTest {
         var text = api.req().get("/v1/jobs/" + id + "/results/text").then().statusCode(200).extract().jsonPath();
         assertThat(text.getString("status")).isEqualTo("succeeded");
         assertThat(text.getString("result")).isEqualTo("\"\"\"\"\"");
+
+        // an answer as deep as the limit is stored as JSON, though the status topic's message nests it deeper still;
+        // one deeper is not read as JSON and is stored as the text it was
+        var deep = api.req().get("/v1/jobs/" + id + "/results/deep").then().statusCode(200).extract().jsonPath();
+        assertThat(deep.getString("status")).isEqualTo("succeeded");
+        assertThat(deep.getString("result" + ".d".repeat(JsonLimits.MAX_DEPTH - 1) + ".key"))
+                .isEqualTo("deep-" + JsonLimits.MAX_DEPTH + "-" + k);
+        var deeper = api.req().get("/v1/jobs/" + id + "/results/deeper").then().statusCode(200).extract().jsonPath();
+        assertThat(deeper.getString("status")).isEqualTo("succeeded");
+        assertThat(deeper.getString("result")).startsWith("{\"d\":{\"d\":");
     }
 }

@@ -291,6 +291,11 @@ public final class FakeUpstream {
                     text = "<html><body><h1>Example Domain</h1></body></html>";
                 }
                 String out = text != null ? text : code == 200 ? answer.encode() : "{\"error\":\"status " + code + "\"}";
+                // "deep-<n>-*": JSON nested n levels deep
+                if (key.startsWith("deep-")) {
+                    int n = Integer.parseInt(key.split("-")[1]);
+                    out = "{\"d\":".repeat(n - 1) + "{\"key\":\"" + key + "\"}" + "}".repeat(n - 1);
+                }
                 // "bom-*": the JSON after a UTF-8 byte-order mark
                 resp.end(key.startsWith("bom-") ? "\uFEFF" + out : out)
                         .onFailure(ignored -> { /* client gave up (timeout) */ });
