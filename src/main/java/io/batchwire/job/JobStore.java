@@ -231,9 +231,11 @@ public class JobStore {
     /** Where a tenant's job is: stored, removed by retention, or never theirs. */
     public enum Presence { STORED, EXPIRED, NONE }
 
-    private static final String PRESENCE = """
-            SELECT EXISTS (SELECT 1 FROM jobs WHERE id = $1 AND tenant_id = $2) AS stored,
-                   EXISTS (SELECT 1 FROM expired_jobs WHERE id = $1 AND tenant_id = $2) AS expired""";
+    /** A tombstone of job $1 of tenant $2, left by retention. */
+    private static final String EXPIRED = "SELECT 1 FROM expired_jobs WHERE id = $1 AND tenant_id = $2";
+
+    private static final String PRESENCE = "SELECT EXISTS (SELECT 1 FROM jobs WHERE id = $1 AND tenant_id = $2) AS stored, "
+            + "EXISTS (" + EXPIRED + ") AS expired";
 
     /**
      * Whether the tenant has this job, in one small statement: the check behind every result page, which needs the
@@ -248,7 +250,7 @@ public class JobStore {
 
     /** Whether the tenant had this job and retention removed it. */
     public Uni<Boolean> isExpired(UUID tenantId, UUID jobId) {
-        return pool.preparedQuery("SELECT 1 FROM expired_jobs WHERE id = $1 AND tenant_id = $2")
+        return pool.preparedQuery(EXPIRED)
                 .execute(Tuple.of(jobId, tenantId)).map(rows -> rows.size() > 0);
     }
 
