@@ -53,9 +53,9 @@ public class OutcomeWriter {
         this.deadLetters = deadLetters;
         // a result may be as deep as any JSON the service reads; the message nests it deeper (OutcomeBatch.NESTING)
         ObjectMapper messages = json.copy();
-        messages.getFactory().setStreamReadConstraints(json.getFactory().streamReadConstraints().rebuild()
-                .maxNestingDepth(json.getFactory().streamReadConstraints().getMaxNestingDepth() + OutcomeBatch.NESTING)
-                .build());
+        var limits = json.getFactory().streamReadConstraints();
+        messages.getFactory().setStreamReadConstraints(limits.rebuild()
+                .maxNestingDepth(limits.getMaxNestingDepth() + OutcomeBatch.NESTING).build());
         // where each result sits in the message's bytes, so it is cut out as text (OutcomeResultReader)
         this.reader = messages.readerFor(OutcomeBatch.class)
                 .with(com.fasterxml.jackson.core.JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION);

@@ -1,7 +1,6 @@
 package io.batchwire.upstream;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.POJONode;
@@ -44,18 +43,10 @@ public final class RawJson {
      * they are not JSON. Other encodings are not passed on raw: the caller reads those as a tree.
      */
     static JsonNode ifOneValue(JsonParser parser, byte[] bytes) throws IOException {
-        JsonToken t = parser.nextToken();
-        if (t == null) {
+        if (parser.nextToken() == null) {
             return null;
         }
-        int depth = 0;
-        do {
-            if (t.isStructStart()) {
-                depth++;
-            } else if (t.isStructEnd()) {
-                depth--;
-            }
-        } while (depth > 0 && (t = parser.nextToken()) != null);
+        parser.skipChildren(); // reads every token of the value (an end before its close is an error)
         if (parser.nextToken() != null) {
             throw new IOException("more than one JSON value");
         }
