@@ -2,6 +2,7 @@ package io.batchwire.dispatch;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.batchwire.upstream.PageReader;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,6 +26,26 @@ public record OutcomeBatch(List<RecordOutcome> outcomes) {
 
     /** The levels a message nests a result in: the batch's array and the outcome's object. */
     static final int NESTING = 2;
+
+    /** The levels a message nests an export page's row in: a result's, then the page's object and its rows array. */
+    static final int ROW_NESTING = NESTING + 2;
+
+    /**
+     * The limits a message is read with: what it holds was bounded when it was written (an outcome at most
+     * {@code outcomeMaxBytes}; an answer as deep, as long in its strings and numbers, as the parser that read it
+     * allowed: the service's {@code limits}, or for a page's rows {@link PageReader#factory}), so it is not judged again
+     * by stricter ones. One the dispatcher wrote and the status writer refused would be dead-lettered with every other
+     * outcome of its message, and their jobs would never finish.
+     */
+    static StreamReadConstraints messageLimits(StreamReadConstraints limits, int outcomeMaxBytes) {
+        // no string, number or name in an outcome is longer than the outcome
+        return limits.rebuild()
+                .maxNestingDepth(Math.max(limits.getMaxNestingDepth() + NESTING, PageReader.MAX_DEPTH + ROW_NESTING))
+                .maxStringLength(Math.max(limits.getMaxStringLength(), outcomeMaxBytes))
+                .maxNumberLength(Math.max(limits.getMaxNumberLength(), outcomeMaxBytes))
+                .maxNameLength(Math.max(limits.getMaxNameLength(), outcomeMaxBytes))
+                .build();
+    }
 
     /**
      * Reads the array (or a single outcome) with the outcome's deserializer, found once when the reader is set up

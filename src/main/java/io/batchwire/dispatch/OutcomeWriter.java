@@ -47,15 +47,14 @@ public class OutcomeWriter {
     private final Traces traces;
 
     public OutcomeWriter(OutcomeStore store, DeadLetters deadLetters, ObjectMapper json, MeterRegistry metrics,
-                         Traces traces) {
+                         Traces traces, DispatchConfig dispatch) {
         this.traces = traces;
         this.store = store;
         this.deadLetters = deadLetters;
-        // a result may be as deep as any JSON the service reads; the message nests it deeper (OutcomeBatch.NESTING)
+        // read with the limits its outcomes were written under, not a client request's
         ObjectMapper messages = json.copy();
-        var limits = json.getFactory().streamReadConstraints();
-        messages.getFactory().setStreamReadConstraints(limits.rebuild()
-                .maxNestingDepth(limits.getMaxNestingDepth() + OutcomeBatch.NESTING).build());
+        messages.getFactory().setStreamReadConstraints(OutcomeBatch.messageLimits(json.getFactory().streamReadConstraints(),
+                dispatch.outcomeMaxBytes()));
         // where each result sits in the message's bytes, so it is cut out as text (OutcomeResultReader)
         this.reader = messages.readerFor(OutcomeBatch.class)
                 .with(com.fasterxml.jackson.core.JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION);

@@ -89,10 +89,14 @@ public final class PageReader {
         this.maxRows = maxRows;
     }
 
+    /** How deep a page may nest its rows and what they hold (Jackson's default). */
+    public static final int MAX_DEPTH = StreamReadConstraints.DEFAULT_MAX_DEPTH;
+
     /** The parser factory for pages whose rows are at most {@code maxRowBytes}: no longer string is read. */
     public static JsonFactory factory(int maxRowBytes) {
         return JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Math.max(1, maxRowBytes)).build())
+                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Math.max(1, maxRowBytes))
+                        .maxNestingDepth(MAX_DEPTH).build())
                 .build();
     }
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.util.RawValue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -40,7 +42,9 @@ public final class RawJson {
     /**
      * {@code bytes} as raw JSON text if they are exactly one JSON value in UTF-8 without a byte-order mark (read to the
      * end by {@code parser}, made over these bytes, so its limits hold); null if they hold no value at all. Throws if
-     * they are not JSON. Other encodings are not passed on raw: the caller reads those as a tree.
+     * they are not JSON, and {@link CharacterCodingException} if they are JSON but not well-formed UTF-8 (an overlong
+     * or surrogate form, which skipping a string does not decode): passed on raw, those bytes would be stored as
+     * replacement characters. Other encodings are not passed on raw either: the caller reads those as a tree.
      */
     static JsonNode ifOneValue(JsonParser parser, byte[] bytes) throws IOException {
         if (parser.nextToken() == null) {
@@ -50,7 +54,13 @@ public final class RawJson {
         if (parser.nextToken() != null) {
             throw new IOException("more than one JSON value");
         }
-        return of(new String(bytes, StandardCharsets.UTF_8));
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        // the lenient decoding above replaced what it could not decode; only then (or for a U+FFFD sent as such) is
+        // the strict decoder asked
+        if (text.indexOf('\uFFFD') >= 0) {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+        }
+        return of(text);
     }
 
     /**

@@ -458,6 +458,8 @@ public class UpstreamCaller {
             if (RawJson.plainUtf8(bytes)) {
                 try (com.fasterxml.jackson.core.JsonParser p = bodyReader.createParser(bytes)) {
                     return RawJson.ifOneValue(p, bytes);
+                } catch (java.nio.charset.CharacterCodingException notUtf8) {
+                    // JSON, but not well-formed UTF-8: read as a tree, decoded as Jackson decodes it
                 }
             }
             return bodyReader.readTree(bytes);

@@ -32,14 +32,17 @@ class UpstreamBodiesTest {
         }
         records.add(Map.of("custom_id", "nul", "domain", "nul-" + k));
         records.add(Map.of("custom_id", "bom", "domain", "bom-" + k));
+        records.add(Map.of("custom_id", "overlong", "domain", "overlong-" + k));
         records.add(Map.of("custom_id", "text", "domain", "text-5-" + k));
+        // text longer than a string of a request may be (JsonLimits.MAX_STRING_CHARS), within max-response-bytes
+        records.add(Map.of("custom_id", "long", "domain", "text-" + (JsonLimits.MAX_STRING_CHARS + 1) + "-" + k));
         // as deep as the service reads JSON at all (JsonLimits.MAX_DEPTH), and one deeper
         records.add(Map.of("custom_id", "deep", "domain", "deep-" + JsonLimits.MAX_DEPTH + "-" + k));
         records.add(Map.of("custom_id", "deeper", "domain", "deep-" + (JsonLimits.MAX_DEPTH + 1) + "-" + k));
         String id = api.submit("company", records);
 
         var done = api.awaitFinal(id, Duration.ofSeconds(60));
-        assertThat(done.getInt("counts.succeeded")).isEqualTo(34);
+        assertThat(done.getInt("counts.succeeded")).isEqualTo(36);
         assertThat(done.getInt("counts.failed")).isEqualTo(1);
 
         for (int i = 0; i < 30; i++) {
@@ -57,9 +60,20 @@ class UpstreamBodiesTest {
         assertThat(bom.getString("status")).isEqualTo("succeeded");
         assertThat(bom.getString("result.key")).isEqualTo("bom-" + k);
 
+        // JSON that is not well-formed UTF-8 is not passed on as its bytes (they would be stored as U+FFFD): it is read
+        // as a tree, decoded as the JSON parser decodes it
+        var overlong = api.req().get("/v1/jobs/" + id + "/results/overlong").then().statusCode(200).extract().jsonPath();
+        assertThat(overlong.getString("status")).isEqualTo("succeeded");
+        assertThat(overlong.getString("result.key")).isEqualTo("overlong-" + k);
+        assertThat(overlong.getString("result.v")).isEqualTo("A");
+
         var text = api.req().get("/v1/jobs/" + id + "/results/text").then().statusCode(200).extract().jsonPath();
         assertThat(text.getString("status")).isEqualTo("succeeded");
         assertThat(text.getString("result")).isEqualTo("\"\"\"\"\"");
+
+        var longText = api.req().get("/v1/jobs/" + id + "/results/long").then().statusCode(200).extract().jsonPath();
+        assertThat(longText.getString("status")).isEqualTo("succeeded");
+        assertThat(longText.getString("result")).hasSize(JsonLimits.MAX_STRING_CHARS + 1).matches("\"+");
 
         // an answer as deep as the limit is stored as JSON, though the status topic's message nests it deeper still;
         // one deeper is not read as JSON and is stored as the text it was

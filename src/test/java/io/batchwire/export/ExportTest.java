@@ -92,6 +92,25 @@ class ExportTest {
     }
 
     @Test
+    void rowsPastARequestsJsonLimitsAreExportedAsTheUpstreamWroteThem() {
+        // deeper, longer numbers and names than a request may have, as a page's rows may: the status topic's message
+        // that carries them is read under the limits they were read with, not dead-lettered
+        Api api = Api.newTenant();
+        int rows = 1_500;
+        String link = api.req().body(Map.of("rows", rows, "page_size", 500, "odd", true)).post(PATH)
+                .then().statusCode(202).extract().path("link");
+        JsonPath done = poll(api, link, Duration.ofSeconds(60));
+        assertThat(done.getString("state")).isEqualTo("completed");
+        assertThat(done.getLong("progress")).isEqualTo(rows);
+        List<String> lines = new String(api.req().queryParam("format", "jsonl").get("/v1/jobs/" + done.getString("id") + "/download")
+                .then().statusCode(200).extract().asByteArray(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(rows);
+        for (int i = 0; i < rows; i++) {
+            assertThat(lines.get(i)).as("row " + i).isEqualTo(PagedRows.oddRow(i));
+        }
+    }
+
+    @Test
     void offsetPaginationStopsAtTheFirstShortPage() {
         Api api = Api.newTenant();
         String link = api.req().body(Map.of("rows", 1_000)).post("/api/v3/offset-organizations/async")

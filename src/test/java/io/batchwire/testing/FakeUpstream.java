@@ -1,6 +1,7 @@
 package io.batchwire.testing;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -295,6 +296,13 @@ public final class FakeUpstream {
                 if (key.startsWith("deep-")) {
                     int n = Integer.parseInt(key.split("-")[1]);
                     out = "{\"d\":".repeat(n - 1) + "{\"key\":\"" + key + "\"}" + "}".repeat(n - 1);
+                }
+                // "overlong-*": JSON whose "v" holds an "A" in an overlong (malformed) UTF-8 form, C1 81
+                if (key.startsWith("overlong-")) {
+                    resp.end(Buffer.buffer("{\"key\":\"" + key + "\",\"v\":\"").appendByte((byte) 0xC1)
+                                    .appendByte((byte) 0x81).appendString("\"}"))
+                            .onFailure(ignored -> { /* client gave up (timeout) */ });
+                    return;
                 }
                 // "bom-*": the JSON after a UTF-8 byte-order mark
                 resp.end(key.startsWith("bom-") ? "\uFEFF" + out : out)

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * can check that every row came exactly once, in order. A payload with {@code "bad": true} is answered 400 with a
  * problem body, as a sync endpoint refuses a query it does not understand. {@code "cycle": true} answers the third
  * page's request with the second page's cursor again (A, B, A); {@code "hostile": "big_row" | "many_rows" |
- * "truncated" | "malformed" | "no_rows"} spoils the pages from row {@code hostile_at} on.
+ * "truncated" | "malformed" | "no_rows"} spoils the pages from row {@code hostile_at} on; {@code "odd": true} writes
+ * {@link #oddRow}s.
  */
 public final class PagedRows {
 
@@ -32,6 +33,20 @@ public final class PagedRows {
     public static String row(long i) {
         return "{\"id\":" + i + ",\"name\":\"org-" + i + "\",\"country\":\"FI\"}";
     }
+
+    /**
+     * The row {@code i} of a payload with {@code "odd": true}: JSON past what the service takes in a request (nested
+     * {@value #ODD_DEPTH} arrays deep, a number of {@value #ODD_DIGITS} digits, a field name of {@value #ODD_NAME}
+     * characters), yet well within a row's bytes.
+     */
+    public static String oddRow(long i) {
+        return "{\"id\":" + i + ",\"deep\":" + "[".repeat(ODD_DEPTH) + i + "]".repeat(ODD_DEPTH)
+                + ",\"big\":" + "9".repeat(ODD_DIGITS) + ",\"" + "n".repeat(ODD_NAME) + "\":true}";
+    }
+
+    public static final int ODD_DEPTH = 40;
+    public static final int ODD_DIGITS = 150;
+    public static final int ODD_NAME = 1_200;
 
     public static void handle(HttpServerRequest req, Buffer body) {
         JsonObject payload = body.length() == 0 ? new JsonObject() : new JsonObject(body);
@@ -63,7 +78,7 @@ public final class PagedRows {
             if (i > from) {
                 out.append(',');
             }
-            out.append(row(i));
+            out.append(payload.getBoolean("odd", false) ? oddRow(i) : row(i));
         }
         String next = payload.getBoolean("stuck", false) ? "\"" + from + "\"" // a cursor that never advances
                 : payload.getBoolean("cycle", false) && from == 2L * size ? "\"" + size + "\"" // A, B, then A again

@@ -35,6 +35,19 @@ class RawJsonTest {
     }
 
     @Test
+    void malformedUtf8IsNotPassedOnRaw() throws Exception {
+        // an overlong "A" (C1 81) inside a string: Jackson skips it, a lenient decoding would make it U+FFFD
+        byte[] overlong = {'{', '"', 'n', '"', ':', '"', (byte) 0xC1, (byte) 0x81, '"', '}'};
+        assertThatThrownBy(() -> {
+            try (JsonParser p = json.createParser(overlong)) {
+                RawJson.ifOneValue(p, overlong);
+            }
+        }).isInstanceOf(java.nio.charset.CharacterCodingException.class);
+        // a replacement character sent as such is well-formed, and stays as sent
+        assertThat(raw("{\"n\": \"\uFFFD\"}")).isEqualTo("{\"n\": \"\uFFFD\"}");
+    }
+
+    @Test
     void nothingButWhitespaceIsNoValue() throws Exception {
         assertThat(raw("  \n")).isNull();
     }
