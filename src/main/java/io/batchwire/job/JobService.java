@@ -200,7 +200,7 @@ public class JobService {
 
     /** A job's status by id alone, for internal senders (webhooks, events). */
     public Uni<JobStatus> statusById(UUID jobId) {
-        return store.load(null, jobId)
+        return store.loadAny(jobId)
                 .onItem().ifNull().failWith(() -> new IllegalStateException("job " + jobId + " is gone"))
                 .chain(views::status);
     }
@@ -278,6 +278,6 @@ public class JobService {
 
     /** Any tenant's job, for the operator; 404 if there is none. */
     public Uni<Job> findForOperator(UUID jobId) {
-        return store.load(null, jobId).onItem().ifNull().failWith(() -> ProblemException.notFound("job " + jobId));
+        return store.loadAny(jobId).onItem().ifNull().failWith(() -> ProblemException.notFound("job " + jobId));
     }
 }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -220,12 +221,23 @@ public class JobStore {
         queue.start(promoted);
     }
 
-    private static final String LOAD = Job.SELECT + " WHERE j.id = $1 AND ($2::uuid IS NULL OR j.tenant_id = $2)";
+    private static final String LOAD_ANY = Job.SELECT + " WHERE j.id = $1";
+    private static final String LOAD = LOAD_ANY + " AND j.tenant_id = $2";
 
-    /** The job, if {@code tenantId} has it (any tenant's when null); null if not. Plain SQL, no session. */
+    /** The job, if {@code tenantId} has it; null if not. Plain SQL, no session. */
     public Uni<Job> load(UUID tenantId, UUID jobId) {
-        return pool.preparedQuery(LOAD).execute(Tuple.of(jobId, tenantId))
-                .map(rows -> rows.size() == 0 ? null : Job.of(rows.iterator().next()));
+        // a tenant's read never falls through to the operator's: no tenant is a mistake, not "any tenant"
+        Objects.requireNonNull(tenantId, "tenantId");
+        return pool.preparedQuery(LOAD).execute(Tuple.of(jobId, tenantId)).map(JobStore::job);
+    }
+
+    /** The job whichever tenant has it, for the operator and internal senders; null if there is none. */
+    public Uni<Job> loadAny(UUID jobId) {
+        return pool.preparedQuery(LOAD_ANY).execute(Tuple.of(jobId)).map(JobStore::job);
+    }
+
+    private static Job job(RowSet<Row> rows) {
+        return rows.size() == 0 ? null : Job.of(rows.iterator().next());
     }
 
     /** Where a tenant's job is: stored, removed by retention, or never theirs. */

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The plain-SQL read of a job ({@link Job#SELECT}, {@link Job#of}) and the Hibernate mapping it repeats read the same
@@ -66,6 +67,8 @@ class JobRowTest {
 
         assertThat(VertxContextSupport.subscribeAndAwait(() -> store.load(Db.newTenant().id(), jobId)))
                 .as("another tenant's job is not found").isNull();
-        assertThat(VertxContextSupport.subscribeAndAwait(() -> store.load(null, jobId)).id).isEqualTo(jobId);
+        assertThat(VertxContextSupport.subscribeAndAwait(() -> store.loadAny(jobId)).id).isEqualTo(jobId);
+        assertThatThrownBy(() -> store.load(null, jobId)).as("no tenant is not any tenant")
+                .isInstanceOf(NullPointerException.class);
     }
 }
