@@ -401,14 +401,28 @@ public final class Benchmark {
         double[] ms = submits.stream().mapToDouble(s -> s.latencyNanos() / 1e6).toArray();
         report.put(key + ".p50", percentile(ms, 50)).put(key + ".p99", percentile(ms, 99))
                 .put(key + ".max", percentile(ms, 100)).put(key + ".count", ms.length)
-                .put(key + ".each", Arrays.stream(ms).map(Math::round).toArray());
+                .put(key + ".each", Arrays.stream(ms).map(Math::round).toArray())
+                .put(key + ".jobs_per_second", submitRate(submits));
         submits.stream().filter(s -> s.error() != null).limit(3)
                 .forEach(s -> log("submit of job " + s.job() + " failed: " + s.error()));
     }
 
+    /**
+     * Accepted jobs a second from the first submit's start to (about) the last one's answer. Submitters send their next job
+     * when the last is answered, so in a burst the latency is about submitters / this rate: what bounds it is how many
+     * submits the service (and its database) take a second, not the wait of one.
+     */
+    private static double submitRate(List<Submit> submits) {
+        long first = submits.stream().mapToLong(Submit::startedAtMs).min().orElse(0);
+        long last = submits.stream().mapToLong(s -> s.startedAtMs() + s.waitedMs() + s.latencyNanos() / 1_000_000).max().orElse(0);
+        long accepted = submits.stream().filter(s -> s.id() != null).count();
+        return last > first ? accepted * 1000.0 / (last - first) : 0;
+    }
+
     private static String submitRow(Report report, String key) {
         return f1((double) report.get(key + ".p50")) + " / " + f1((double) report.get(key + ".p99")) + " / "
-                + f1((double) report.get(key + ".max")) + " ms   (" + report.get(key + ".count") + " submits)";
+                + f1((double) report.get(key + ".max")) + " ms   (" + report.get(key + ".count") + " submits, "
+                + f1((double) report.get(key + ".jobs_per_second")) + " jobs/s)";
     }
 
     private static void cpu(Report report, Cpu cpu) {
