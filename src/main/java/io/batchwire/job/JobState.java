@@ -14,9 +14,11 @@ public enum JobState {
         return JobTransitions.TABLE.isFinal(this);
     }
 
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     @JsonCreator

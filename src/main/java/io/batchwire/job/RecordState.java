@@ -13,9 +13,11 @@ public enum RecordState {
         return RecordTransitions.TABLE.isFinal(this);
     }
 
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     @JsonCreator

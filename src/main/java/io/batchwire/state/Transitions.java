@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -25,11 +26,16 @@ public final class Transitions<S extends Enum<S>> {
     private final Class<S> type;
     private final Map<S, Set<S>> next;
     private final Function<S, String> wire;
+    /** The states by wire name: read on every outcome and row (issue 17). */
+    private final Map<String, S> byWire = new HashMap<>();
 
     private Transitions(Class<S> type, Map<S, Set<S>> next, Function<S, String> wire) {
         this.type = type;
         this.next = next;
         this.wire = wire;
+        for (S s : type.getEnumConstants()) {
+            byWire.put(wire.apply(s), s);
+        }
     }
 
     /** Starts the table of {@code type}, whose states are spelled {@code wire} in the database and on the wire. */
@@ -169,11 +175,10 @@ public final class Transitions<S extends Enum<S>> {
 
     /** The state spelled {@code value}; an {@link IllegalArgumentException} if there is none. */
     public S fromWire(String value) {
-        for (S s : type.getEnumConstants()) {
-            if (wire.apply(s).equals(value)) {
-                return s;
-            }
+        S s = value == null ? null : byWire.get(value);
+        if (s == null) {
+            throw new IllegalArgumentException("unknown " + type.getSimpleName() + ": " + value);
         }
-        throw new IllegalArgumentException("unknown " + type.getSimpleName() + ": " + value);
+        return s;
     }
 }

@@ -28,11 +28,14 @@ final class BlockPages {
         if (body == null || body.length() == 0 || cfg.blockMarkers().isEmpty()) {
             return null;
         }
+        // an answer that says it is not HTML (the JSON of nearly every record) is not decoded at all
         String type = header.apply("Content-Type");
+        if (type != null && !type.toLowerCase(Locale.ROOT).contains("html")) {
+            return null;
+        }
         int scan = Math.min(body.length(), cfg.blockScanBytes());
         String head = body.getString(0, scan).toLowerCase(Locale.ROOT);
-        boolean html = type != null ? type.toLowerCase(Locale.ROOT).contains("html") : head.stripLeading().startsWith("<");
-        if (!html) {
+        if (type == null && !head.stripLeading().startsWith("<")) {
             return null;
         }
         for (String marker : cfg.blockMarkers()) {

@@ -20,8 +20,10 @@ public record CallResult(Kind kind, Integer statusCode, int attempts, Instant st
         /** The last attempt ran out of time. */
         TIMED_OUT;
 
+        private final String wire = name().toLowerCase(Locale.ROOT);
+
         public String wire() {
-            return name().toLowerCase(Locale.ROOT);
+            return wire;
         }
     }
 }

@@ -41,8 +41,8 @@ public class UpstreamCaller {
     /** A body is JSON only if all of it is: {@code "" and more} is text, not the empty string. */
     private final ObjectReader bodyReader;
     private final MeterRegistry metrics;
-    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<String, io.micrometer.core.instrument.Counter> answers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each upstream's meters, by its type. */
+    private final java.util.Map<String, Meters> meters = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A record's whole call (waits for the limit and retries included), by upstream and outcome ({@code status}). */
     public static final String RECORD_DURATION = "batchwire.upstream.record.duration";
@@ -99,23 +99,55 @@ public class UpstreamCaller {
         });
     }
 
-    /** The per-upstream, per-outcome timer, looked up once (this is on every record's path). */
+    /** The classes of {@link #ANSWERS}, in the order of {@link #answerClass}'s indexes. */
+    private static final String[] ANSWER_CLASSES = {"2xx", "429", "5xx", "other", "error"};
+
+    /**
+     * One upstream's meters, registered when it is first called and then only read: they are on every record's path,
+     * so no name is built and no tag is looked up per record.
+     */
+    private final class Meters {
+        final Timer attempt;
+        final Timer[] records = new Timer[Kind.values().length];
+        final io.micrometer.core.instrument.Counter[] answers = new io.micrometer.core.instrument.Counter[ANSWER_CLASSES.length];
+
+        Meters(String upstream) {
+            attempt = Timer.builder(ATTEMPT_DURATION).tag("upstream", upstream).publishPercentiles(0.5, 0.99)
+                    .register(metrics);
+            for (Kind kind : Kind.values()) {
+                records[kind.ordinal()] = Timer.builder(RECORD_DURATION).tag("upstream", upstream)
+                        .tag("status", kind.wire()).register(metrics);
+            }
+            for (int i = 0; i < ANSWER_CLASSES.length; i++) {
+                answers[i] = io.micrometer.core.instrument.Counter.builder(ANSWERS).tag("upstream", upstream)
+                        .tag("class", ANSWER_CLASSES[i]).register(metrics);
+            }
+        }
+    }
+
+    private Meters meters(String upstream) {
+        Meters m = meters.get(upstream);
+        return m != null ? m : meters.computeIfAbsent(upstream, Meters::new);
+    }
+
+    /** The per-upstream, per-outcome timer of a record's whole call. */
     private Timer timer(String upstream, Kind kind) {
-        return timers.computeIfAbsent(upstream + "/" + kind.wire(), k -> Timer.builder(RECORD_DURATION)
-                .tag("upstream", upstream).tag("status", kind.wire()).register(metrics));
+        return meters(upstream).records[kind.ordinal()];
     }
 
     private Timer attemptTimer(String upstream) {
-        return timers.computeIfAbsent(upstream, k -> Timer.builder(ATTEMPT_DURATION).tag("upstream", upstream)
-                .publishPercentiles(0.5, 0.99).register(metrics));
+        return meters(upstream).attempt;
     }
 
     /** Counts one attempt's answer by its class (status null: no answer). */
     private void answered(String upstream, Integer status) {
-        String cls = status == null ? "error" : status == 429 ? "429" : status >= 200 && status < 300 ? "2xx"
-                : status >= 500 && status < 600 ? "5xx" : "other";
-        answers.computeIfAbsent(upstream + "/" + cls, k -> io.micrometer.core.instrument.Counter.builder(ANSWERS)
-                .tag("upstream", upstream).tag("class", cls).register(metrics)).increment();
+        meters(upstream).answers[answerClass(status)].increment();
+    }
+
+    /** The index in {@link #ANSWER_CLASSES} of an answer's status (null: no answer). */
+    private static int answerClass(Integer status) {
+        return status == null ? 4 : status == 429 ? 1 : status >= 200 && status < 300 ? 0
+                : status >= 500 && status < 600 ? 2 : 3;
     }
 
     /** Whose call it is: the tenant's weight shares the upstream among the tenants waiting for it. */
