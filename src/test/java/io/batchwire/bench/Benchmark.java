@@ -278,10 +278,10 @@ public final class Benchmark {
                         meanInFlight, medianInFlight, c.limit()))
                 .row("records succeeded / not", f0(succeeded) + " / " + f0(records - succeeded)
                         + "   (upstream requests made: " + f0(upstreamRequests) + ")")
-                .row("submit latency p50 / p99 / max", submitRow(report, "submit_ms") + ", a burst from "
+                .row("submit latency p50 / p99 / max", submitRow(report, "submit_ms", true) + ", a burst from "
                         + c.submitters() + " clients")
                 .row("  while saturated", probes.isEmpty() ? "not measured (bench.probes=0)"
-                        : submitRow(report, "probe_submit_ms") + ", one at a time; upstream meanwhile "
+                        : submitRow(report, "probe_submit_ms", false) + ", one at a time; upstream meanwhile "
                         + f0(probeUpstreamRate) + " req/s")
                 .row("completion latency p50 / p99", f0(percentile(completion, 50)) + " / " + f0(percentile(completion, 99))
                         + " ms   (job created_at to finished_at)")
@@ -373,7 +373,7 @@ public final class Benchmark {
         report.put("heap_growth_mib", growth);
         report.row("submitted", (submits.size() - refused) + " jobs x " + c.records() + " records"
                         + (refused > 0 ? "   (" + refused + " submits refused)" : ""))
-                .row("submit latency p50 / p99 / max", submitRow(report, "submit_ms"))
+                .row("submit latency p50 / p99 / max", submitRow(report, "submit_ms", true))
                 .row("heap growth " + f0(((Number) firstLoaded.get("queued")).doubleValue()) + " -> "
                         + f0(((Number) lastLoaded.get("queued")).doubleValue()) + " queued",
                         String.format("%+.1f MiB", growth))
@@ -419,10 +419,11 @@ public final class Benchmark {
         return last > first ? accepted * 1000.0 / (last - first) : 0;
     }
 
-    private static String submitRow(Report report, String key) {
+    /** The latency figures; with {@code rate} the jobs a second too (not for submits paced by the benchmark). */
+    private static String submitRow(Report report, String key, boolean rate) {
         return f1((double) report.get(key + ".p50")) + " / " + f1((double) report.get(key + ".p99")) + " / "
-                + f1((double) report.get(key + ".max")) + " ms   (" + report.get(key + ".count") + " submits, "
-                + f1((double) report.get(key + ".jobs_per_second")) + " jobs/s)";
+                + f1((double) report.get(key + ".max")) + " ms   (" + report.get(key + ".count") + " submits"
+                + (rate ? ", " + f1((double) report.get(key + ".jobs_per_second")) + " jobs/s)" : ")");
     }
 
     private static void cpu(Report report, Cpu cpu) {
