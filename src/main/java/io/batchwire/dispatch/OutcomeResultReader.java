@@ -1,9 +1,11 @@
 package io.batchwire.dispatch;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.batchwire.upstream.PageReader;
 import io.batchwire.upstream.RawJson;
 
 import java.io.IOException;
@@ -28,7 +31,11 @@ import java.nio.charset.StandardCharsets;
  */
 final class OutcomeResultReader extends StdDeserializer<JsonNode> {
 
-    private static final ObjectMapper PAGES = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    /** Reads what a page holds: its rows as deep as {@link PageReader} took them, under the page's object and array. */
+    private static final ObjectMapper PAGES = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(PageReader.MAX_DEPTH + OutcomeBatch.ROW_NESTING - OutcomeBatch.NESTING).build())
+            .build()).enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     OutcomeResultReader() {
         super(JsonNode.class);

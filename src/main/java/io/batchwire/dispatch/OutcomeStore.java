@@ -155,6 +155,13 @@ public class OutcomeStore {
      * jobs this batch finished are started once it has committed.
      */
     public Uni<Stored> store(List<RecordOutcome> batch) {
+        // made anew for each subscription: a retry after a failed transaction (OutcomeWriter) starts from the batch as
+        // it came, not from what the failed attempt made of it (export pages taken out, unaffordable ones turned into
+        // failures, next pages gathered)
+        return Uni.createFrom().deferred(() -> attempt(batch));
+    }
+
+    private Uni<Stored> attempt(List<RecordOutcome> batch) {
         Map<UUID, Map<Integer, RecordOutcome>> byJob = new HashMap<>();
         for (RecordOutcome o : batch) {
             byJob.computeIfAbsent(o.jobId(), k -> new LinkedHashMap<>()).putIfAbsent(o.index(), o);

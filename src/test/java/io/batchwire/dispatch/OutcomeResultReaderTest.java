@@ -75,6 +75,15 @@ class OutcomeResultReaderTest {
         assertThat(OutcomeResultReader.page(tree)).isSameAs(tree);
     }
 
+    @Test
+    void aPageIsTakenApartWithRowsAsDeepAsThePageReaderTakesThem() {
+        // a top-level array answer holds rows one level down: a row may nest PageReader.MAX_DEPTH - 1 levels
+        int depth = io.batchwire.upstream.PageReader.MAX_DEPTH - 1;
+        String row = "[".repeat(depth) + "]".repeat(depth);
+        JsonNode page = OutcomeResultReader.page(RawJson.of("{\"rows\":[" + row + "],\"next\":null}"));
+        assertThat(RawJson.text(page.get("rows").get(0))).isEqualTo(row);
+    }
+
     private static void resultsReadAsWritten(List<RecordOutcome> outcomes) {
         assertThat(outcomes).hasSize(4);
         assertThat(RawJson.isRaw(outcomes.get(0).result())).isTrue();

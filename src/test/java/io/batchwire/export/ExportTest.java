@@ -1,6 +1,7 @@
 package io.batchwire.export;
 
 import io.batchwire.testing.Api;
+import io.batchwire.testing.Db;
 import io.batchwire.testing.PagedRows;
 import io.batchwire.testing.Receiver;
 import io.quarkus.test.junit.QuarkusTest;
@@ -107,6 +108,45 @@ class ExportTest {
         assertThat(lines).hasSize(rows);
         for (int i = 0; i < rows; i++) {
             assertThat(lines.get(i)).as("row " + i).isEqualTo(PagedRows.oddRow(i));
+        }
+    }
+
+    @Test
+    void aPageWhoseStoreFailsOnceIsStoredWholeWhenTheStatusWriterRetries() {
+        // the first insert of export rows from here on fails once, as a serialization failure (40001) would: the
+        // status writer retries the transaction, which must start again from the page it came with
+        Db.exec("DROP SEQUENCE IF EXISTS test_fail_export_rows_once");
+        Db.exec("CREATE SEQUENCE test_fail_export_rows_once");
+        Db.exec("""
+                CREATE OR REPLACE FUNCTION test_fail_export_rows_once() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF nextval('test_fail_export_rows_once') = 1 THEN
+                        RAISE EXCEPTION 'a serialization failure, once (ExportTest)' USING ERRCODE = '40001';
+                    END IF;
+                    RETURN NULL;
+                END $$""");
+        Db.exec("CREATE TRIGGER test_fail_export_rows_once BEFORE INSERT ON export_rows FOR EACH STATEMENT "
+                + "EXECUTE FUNCTION test_fail_export_rows_once()");
+        try {
+            Api api = Api.newTenant();
+            int rows = 2_500;
+            String link = api.req().body(Map.of("rows", rows, "page_size", 1_000)).post(PATH)
+                    .then().statusCode(202).extract().path("link");
+            JsonPath done = poll(api, link, Duration.ofSeconds(60));
+            assertThat(Db.count("SELECT last_value FROM test_fail_export_rows_once")).as("the insert failed once, then went on")
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(done.getString("state")).isEqualTo("completed");
+            assertThat(done.getLong("progress")).isEqualTo(rows);
+            List<String> lines = new String(api.req().queryParam("format", "jsonl").get("/v1/jobs/" + done.getString("id") + "/download")
+                    .then().statusCode(200).extract().asByteArray(), StandardCharsets.UTF_8).lines().toList();
+            assertThat(lines).hasSize(rows);
+            for (int i = 0; i < rows; i++) {
+                assertThat(lines.get(i)).as("row " + i).isEqualTo(PagedRows.row(i));
+            }
+        } finally {
+            Db.exec("DROP TRIGGER IF EXISTS test_fail_export_rows_once ON export_rows");
+            Db.exec("DROP FUNCTION IF EXISTS test_fail_export_rows_once()");
+            Db.exec("DROP SEQUENCE IF EXISTS test_fail_export_rows_once");
         }
     }
 
