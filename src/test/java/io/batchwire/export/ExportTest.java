@@ -76,9 +76,7 @@ class ExportTest {
         for (int i = 0; i < rows; i++) {
             assertThat(lines.get(i + 1)).isEqualTo(i + ",org-" + i + ",FI");
         }
-        byte[] jsonl = api.req().queryParam("format", "jsonl").get("/v1/jobs/" + id + "/download")
-                .then().statusCode(200).extract().asByteArray();
-        List<String> objects = new String(jsonl, StandardCharsets.UTF_8).lines().toList();
+        List<String> objects = jsonl(api, id);
         assertThat(objects).hasSize(rows);
         for (int i = 0; i < rows; i++) {
             assertThat(objects.get(i)).isEqualTo(PagedRows.row(i));
@@ -103,12 +101,8 @@ class ExportTest {
         JsonPath done = poll(api, link, Duration.ofSeconds(60));
         assertThat(done.getString("state")).isEqualTo("completed");
         assertThat(done.getLong("progress")).isEqualTo(rows);
-        List<String> lines = new String(api.req().queryParam("format", "jsonl").get("/v1/jobs/" + done.getString("id") + "/download")
-                .then().statusCode(200).extract().asByteArray(), StandardCharsets.UTF_8).lines().toList();
-        assertThat(lines).hasSize(rows);
-        for (int i = 0; i < rows; i++) {
-            assertThat(lines.get(i)).as("row " + i).isEqualTo(PagedRows.oddRow(i));
-        }
+        List<String> lines = jsonl(api, done.getString("id"));
+        assertRowsInOrder(lines, rows, PagedRows::oddRow);
     }
 
     @Test
@@ -137,16 +131,26 @@ class ExportTest {
                     .isGreaterThanOrEqualTo(2);
             assertThat(done.getString("state")).isEqualTo("completed");
             assertThat(done.getLong("progress")).isEqualTo(rows);
-            List<String> lines = new String(api.req().queryParam("format", "jsonl").get("/v1/jobs/" + done.getString("id") + "/download")
-                    .then().statusCode(200).extract().asByteArray(), StandardCharsets.UTF_8).lines().toList();
-            assertThat(lines).hasSize(rows);
-            for (int i = 0; i < rows; i++) {
-                assertThat(lines.get(i)).as("row " + i).isEqualTo(PagedRows.row(i));
-            }
+            List<String> lines = jsonl(api, done.getString("id"));
+            assertRowsInOrder(lines, rows, PagedRows::row);
         } finally {
             Db.exec("DROP TRIGGER IF EXISTS test_fail_export_rows_once ON export_rows");
             Db.exec("DROP FUNCTION IF EXISTS test_fail_export_rows_once()");
             Db.exec("DROP SEQUENCE IF EXISTS test_fail_export_rows_once");
+        }
+    }
+
+    /** The job's rows as JSON lines, downloaded. */
+    private static List<String> jsonl(Api api, String id) {
+        return new String(api.req().queryParam("format", "jsonl").get("/v1/jobs/" + id + "/download")
+                .then().statusCode(200).extract().asByteArray(), StandardCharsets.UTF_8).lines().toList();
+    }
+
+    /** Exactly {@code rows} lines, line i being {@code row(i)}. */
+    private static void assertRowsInOrder(List<String> lines, int rows, java.util.function.LongFunction<String> row) {
+        assertThat(lines).hasSize(rows);
+        for (int i = 0; i < rows; i++) {
+            assertThat(lines.get(i)).as("row " + i).isEqualTo(row.apply(i));
         }
     }
 
@@ -182,8 +186,7 @@ class ExportTest {
                 .contentType(startsWith("application/vnd.openxmlformats")).extract().asByteArray();
         assertThat(xlsx).startsWith('P', 'K'); // a zip: the workbook
         String id = done.getString("id");
-        List<String> lines = new String(api.req().queryParam("format", "jsonl").get("/v1/jobs/" + id + "/download")
-                .then().statusCode(200).extract().asByteArray(), StandardCharsets.UTF_8).lines().toList();
+        List<String> lines = jsonl(api, id);
         assertThat(lines).hasSize(2_200);
         assertThat(lines.get(2_199)).isEqualTo(PagedRows.row(2_199));
         api.req().get("/v1/jobs/" + id).then().body("total_records", equalTo(5));
@@ -289,8 +292,7 @@ class ExportTest {
             JsonPath page = api.req().get("/v1/jobs/" + id + "/results/1").then().statusCode(200).extract().jsonPath();
             assertThat(page.getString("error.code")).as(e.getKey()).isEqualTo(expected.get(e.getKey()));
             assertThat(page.getInt("attempts")).as("%s: not worth retrying", e.getKey()).isEqualTo(1);
-            List<String> lines = new String(api.req().queryParam("format", "jsonl").get("/v1/jobs/" + id + "/download")
-                    .then().statusCode(200).extract().asByteArray(), StandardCharsets.UTF_8).lines().toList();
+            List<String> lines = jsonl(api, id);
             assertThat(lines).as(e.getKey()).hasSize(1_000);
             assertThat(lines.getLast()).isEqualTo(PagedRows.row(999));
         }
