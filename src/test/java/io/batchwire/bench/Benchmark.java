@@ -81,7 +81,8 @@ import static io.batchwire.bench.Report.percentile;
  *   <li>{@code bench.jobs} [100], {@code bench.records} per job [1000], {@code bench.submitters} concurrent clients [4]</li>
  *   <li>{@code bench.probes} how many of the jobs are submitted one at a time into the saturated pipeline after the
  *       burst of the others [10], {@code bench.probe-interval-ms} apart [250]</li>
- *   <li>{@code bench.warmup-jobs} jobs run and awaited before the measured ones, not counted [0: a cold service]</li>
+ *   <li>{@code bench.warmup-jobs} jobs run and awaited before the measured ones (in client mode their results read
+ *       back too), not counted [0: a cold service]</li>
  *   <li>{@code bench.latency} upstream latency: ms [100; backlog 1000], {@code uniform:50-150}, {@code exp:100}</li>
  *   <li>{@code bench.error-rate} share of upstream answers that are 503 [0]; {@code bench.max-attempts} [4]</li>
  *   <li>{@code bench.limit} the upstream's concurrency limit [200; backlog 10]</li>
@@ -163,10 +164,15 @@ public final class Benchmark {
     private static void throughput(BenchConfig c, Report report, MockUpstream mock, ServiceProcess service,
                                    Infra.Broker broker, Workload workload) throws Exception {
         if (c.warmupJobs() > 0) {
-            log("warm-up: " + c.warmupJobs() + " jobs (not counted)");
-            List<Submit> warm = workload.submit(c.jobs(), c.jobs() + c.warmupJobs());
-            workload.await(warm.stream().filter(s -> s.id() != null).map(Submit::id).toList(),
-                    System.nanoTime() + c.timeout().toNanos());
+            // the measured run's work, results read back included in client mode: the JIT has compiled that path too
+            log("warm-up: " + c.warmupJobs() + " jobs (not counted)" + (c.client() ? ", their results read back" : ""));
+            try (Workload.Reader reader = workload.new Reader(c.readers(), c.resultPage())) {
+                long deadline = System.nanoTime() + c.timeout().toNanos();
+                List<Submit> warm = workload.submit(c.jobs(), c.jobs() + c.warmupJobs());
+                workload.await(warm.stream().filter(s -> s.id() != null).map(Submit::id).toList(), deadline,
+                        c.client() ? reader::read : d -> { });
+                reader.finish(deadline);
+            }
         }
         int capacityConcurrency = Math.max(100, c.limit());
         log("mock capacity: /ping at concurrency " + capacityConcurrency + ", rounds of " + c.capacityTime().toMillis()
@@ -427,7 +433,8 @@ public final class Benchmark {
     }
 
     private static void cpu(Report report, Cpu cpu) {
-        report.put("cpu_seconds.service", cpu.service()).put("cpu_seconds.broker", cpu.broker())
+        report.put("cpu_seconds.service", cpu.service()).put("cpu_seconds.service_jit", cpu.service(Proc.JvmWork.JIT))
+                .put("cpu_seconds.service_gc", cpu.service(Proc.JvmWork.GC)).put("cpu_seconds.broker", cpu.broker())
                 .put("cpu_seconds.postgres", cpu.postgres()).put("cpu_seconds.harness", cpu.harness())
                 .put("cpu_seconds.machine_busy", cpu.machineBusy()).put("cpu_seconds.machine_total", cpu.machineTotal())
                 .put("cpu_seconds.other", cpu.other()).put("cpu_seconds.machine_busy_percent", cpu.busyPercent());
@@ -436,7 +443,10 @@ public final class Benchmark {
     /** CPU time per record completed, in microseconds, by process: the figure to compare between runs. */
     private static void perRecord(Report report, Cpu cpu, long records) {
         double n = Math.max(1, records);
-        report.put("cpu_us_per_record.service", 1e6 * cpu.service() / n).put("cpu_us_per_record.broker", 1e6 * cpu.broker() / n)
+        report.put("cpu_us_per_record.service", 1e6 * cpu.service() / n)
+                .put("cpu_us_per_record.service_jit", 1e6 * cpu.service(Proc.JvmWork.JIT) / n)
+                .put("cpu_us_per_record.service_gc", 1e6 * cpu.service(Proc.JvmWork.GC) / n)
+                .put("cpu_us_per_record.broker", 1e6 * cpu.broker() / n)
                 .put("cpu_us_per_record.postgres", 1e6 * cpu.postgres() / n)
                 .put("cpu_us_per_record.harness", 1e6 * cpu.harness() / n)
                 .put("cpu_us_per_record.other", 1e6 * cpu.other() / n);
@@ -444,8 +454,9 @@ public final class Benchmark {
 
     private static String perRecordRow(Cpu cpu, long records) {
         double n = Math.max(1, records) / 1e6;
-        return String.format("service %.0f us, broker %.0f us, postgres %.0f us, harness+mock %.0f us, other %.0f us",
-                cpu.service() / n, cpu.broker() / n, cpu.postgres() / n, cpu.harness() / n, cpu.other() / n);
+        return String.format("service %.0f us (JIT %.0f, GC %.0f), broker %.0f us, postgres %.0f us, harness+mock %.0f us,"
+                        + " other %.0f us", cpu.service() / n, cpu.service(Proc.JvmWork.JIT) / n,
+                cpu.service(Proc.JvmWork.GC) / n, cpu.broker() / n, cpu.postgres() / n, cpu.harness() / n, cpu.other() / n);
     }
 
     private static String cpuRow(Cpu cpu) {
