@@ -59,22 +59,35 @@ public final class OutboundClient {
         }
     }
 
-    /** What to send: to a checked target, or (for the operator's own upstreams) to an absolute URL. */
-    public record Request(HttpMethod method, OutboundPolicy.Target target, String absoluteUrl, Map<String, String> headers,
-                          Buffer body, ReadStream<Buffer> stream) {
+    /** A scheme, host and port, known before any request to it (an operator's upstream URL, parsed once). */
+    public record Origin(String host, int port, boolean ssl) {
+    }
+
+    /**
+     * What to send: to a checked target, or (for the operator's own upstreams) to an absolute URL, or to the path and
+     * query {@code url} at an {@code origin} parsed once (no URL parsed per request).
+     */
+    public record Request(HttpMethod method, OutboundPolicy.Target target, Origin origin, String url,
+                          Map<String, String> headers, Buffer body, ReadStream<Buffer> stream) {
 
         public static Request to(OutboundPolicy.Target target, HttpMethod method, Map<String, String> headers, Buffer body) {
-            return new Request(method, target, null, headers, body, null);
+            return new Request(method, target, null, null, headers, body, null);
         }
 
         public static Request toUrl(String url, HttpMethod method, Map<String, String> headers, Buffer body) {
-            return new Request(method, null, url, headers, body, null);
+            return new Request(method, null, null, url, headers, body, null);
+        }
+
+        /** To {@code pathAndQuery} at {@code origin}. */
+        public static Request at(Origin origin, String pathAndQuery, HttpMethod method, Map<String, String> headers,
+                                 Buffer body) {
+            return new Request(method, null, origin, pathAndQuery, headers, body, null);
         }
 
         /** A streamed body, of a length the caller puts in {@code headers} as Content-Length. */
         public static Request streaming(OutboundPolicy.Target target, HttpMethod method, Map<String, String> headers,
                                         ReadStream<Buffer> stream) {
-            return new Request(method, target, null, headers, null, stream);
+            return new Request(method, target, null, null, headers, null, stream);
         }
     }
 
@@ -214,7 +227,9 @@ public final class OutboundClient {
         RequestOptions o = new RequestOptions().setMethod(request.method()).setFollowRedirects(false);
         OutboundPolicy.Target t = request.target();
         if (t == null) {
-            return o.setAbsoluteURI(request.absoluteUrl());
+            Origin at = request.origin();
+            return at == null ? o.setAbsoluteURI(request.url())
+                    : o.setHost(at.host()).setPort(at.port()).setSsl(at.ssl()).setURI(request.url());
         }
         return o.setHost(t.host()).setPort(t.port()).setSsl(t.ssl()).setURI(t.pathAndQuery())
                 .setServer(SocketAddress.inetSocketAddress(t.port(), t.address().getHostAddress()));

@@ -39,6 +39,8 @@ public final class Upstream {
     private final UpstreamConfig.Upstream config;
     /** A template upstream's URL (null for other kinds). */
     private final UrlTemplate template;
+    /** The method of a template upstream's calls and of an export's page calls, from {@code method}. */
+    private final HttpMethod method;
     private final HostPatterns allowedHosts;
     private final OutboundPolicy policy;
     private final OutboundClient client;
@@ -57,6 +59,7 @@ public final class Upstream {
         }
         this.template = config.kind() == UpstreamConfig.Kind.TEMPLATE ? UrlTemplate.parse(config.url().orElseThrow(() ->
                 new IllegalArgumentException("batchwire.upstreams." + type + ".url is required"))) : null;
+        this.method = HttpMethod.valueOf(config.method().toUpperCase(Locale.ROOT));
         this.allowedHosts = OutboundPolicy.hosts(config.allowedHosts().orElse(List.of()));
         this.client = new OutboundClient(vertx.getDelegate(),
                 OutboundClient.options(config.concurrency(), config.connectTimeout()));
@@ -201,7 +204,6 @@ public final class Upstream {
         }
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("User-Agent", USER_AGENT);
-        HttpMethod method = HttpMethod.valueOf(config.method().toUpperCase(Locale.ROOT));
         headers.putAll(config.headers());
         headers.put("Accept", "application/json");
         Buffer buffer = null;
@@ -211,7 +213,8 @@ public final class Upstream {
             buffer = Buffer.buffer(body.toString());
             headers.put("Content-Type", "application/json");
         }
-        return OutboundClient.Request.toUrl(template.expand(input), method, headers, buffer);
+        return template.origin() == null ? OutboundClient.Request.toUrl(template.expand(input), method, headers, buffer)
+                : OutboundClient.Request.at(template.origin(), template.expand(input), method, headers, buffer);
     }
 
     /** A rendering or {@code http} record's request: its target URL is checked by the outbound policy first. */
@@ -304,7 +307,6 @@ public final class Upstream {
         headers.put("User-Agent", USER_AGENT);
         headers.putAll(config.headers());
         headers.put("Accept", "application/json");
-        HttpMethod method = HttpMethod.valueOf(config.method().toUpperCase(Locale.ROOT));
         Buffer buffer = null;
         if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
             buffer = Buffer.buffer(body.toString());
