@@ -92,7 +92,7 @@ public class UtcTimestamps implements ObjectMapperCustomizer {
      */
     static int formatOffsetDateTime(OffsetDateTime t, char[] out) {
         int year = t.getYear();
-        if (t.getOffset() != ZoneOffset.UTC || year < 0 || year > 9999) {
+        if (!ZoneOffset.UTC.equals(t.getOffset()) || year < 0 || year > 9999) {
             return -1;
         }
         int n = dateTime(out, year, t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond());
