@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
@@ -200,45 +201,48 @@ public class UtcTimestamps implements ObjectMapperCustomizer {
         return v;
     }
 
-    static final class InstantText extends StdScalarSerializer<Instant> {
-        InstantText() {
-            super(Instant.class);
+    /** How a value is written by hand into a buffer: its length, or -1 for what Jackson's serializer must write. */
+    private interface Format<T> {
+        int write(T value, char[] out);
+    }
+
+    /**
+     * A value written by hand as a JSON string, or by Jackson's serializer {@code jackson} when timestamps are to be
+     * numbers or {@code format} does not take the value.
+     */
+    private abstract static class ByHand<T> extends StdScalarSerializer<T> {
+        private final Format<T> format;
+        private final JsonSerializer<T> jackson;
+
+        ByHand(Class<T> type, Format<T> format, JsonSerializer<T> jackson) {
+            super(type);
+            this.format = format;
+            this.jackson = jackson;
         }
 
         @Override
-        public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            if (provider.isEnabled(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)) {
-                InstantSerializer.INSTANCE.serialize(value, gen, provider);
-                return;
+        public void serialize(T value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            if (!provider.isEnabled(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)) {
+                char[] out = new char[MAX_CHARS];
+                int n = format.write(value, out);
+                if (n >= 0) {
+                    gen.writeString(out, 0, n);
+                    return;
+                }
             }
-            char[] out = new char[MAX_CHARS];
-            int n = formatInstant(value, out);
-            if (n < 0) {
-                InstantSerializer.INSTANCE.serialize(value, gen, provider);
-            } else {
-                gen.writeString(out, 0, n);
-            }
+            jackson.serialize(value, gen, provider);
         }
     }
 
-    static final class OffsetDateTimeText extends StdScalarSerializer<OffsetDateTime> {
-        OffsetDateTimeText() {
-            super(OffsetDateTime.class);
+    static final class InstantText extends ByHand<Instant> {
+        InstantText() {
+            super(Instant.class, UtcTimestamps::formatInstant, InstantSerializer.INSTANCE);
         }
+    }
 
-        @Override
-        public void serialize(OffsetDateTime value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            if (provider.isEnabled(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)) {
-                OffsetDateTimeSerializer.INSTANCE.serialize(value, gen, provider);
-                return;
-            }
-            char[] out = new char[MAX_CHARS];
-            int n = formatOffsetDateTime(value, out);
-            if (n < 0) {
-                OffsetDateTimeSerializer.INSTANCE.serialize(value, gen, provider);
-            } else {
-                gen.writeString(out, 0, n);
-            }
+    static final class OffsetDateTimeText extends ByHand<OffsetDateTime> {
+        OffsetDateTimeText() {
+            super(OffsetDateTime.class, UtcTimestamps::formatOffsetDateTime, OffsetDateTimeSerializer.INSTANCE);
         }
     }
 

@@ -76,11 +76,7 @@ class ExportTest {
         for (int i = 0; i < rows; i++) {
             assertThat(lines.get(i + 1)).isEqualTo(i + ",org-" + i + ",FI");
         }
-        List<String> objects = jsonl(api, id);
-        assertThat(objects).hasSize(rows);
-        for (int i = 0; i < rows; i++) {
-            assertThat(objects.get(i)).isEqualTo(PagedRows.row(i));
-        }
+        assertRowsInOrder(jsonl(api, id), rows, PagedRows::row);
         // Batchwire's own dialect shows the same job: kind export, its rows, 13 pages as records
         api.req().get("/v1/jobs/" + id).then().statusCode(200).body("kind", equalTo("export"))
                 .body("rows", equalTo(rows)).body("state", equalTo("completed")).body("total_records", equalTo(13))
