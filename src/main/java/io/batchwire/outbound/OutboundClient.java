@@ -1,6 +1,8 @@
 package io.batchwire.outbound;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -16,6 +18,7 @@ import io.vertx.core.streams.ReadStream;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -26,15 +29,32 @@ import java.util.concurrent.atomic.AtomicReference;
  * reset and the call fails with an {@link OutboundException} saying which. A call to a {@link OutboundPolicy.Target}
  * connects to exactly the address the policy checked, with the URL's host kept for the Host header and TLS SNI.
  * Redirects are never followed. One client per use (upstream, deliveries), made at start-up.
+ *
+ * <p>Each event loop that sends has a pool of its own (of {@code poolSize} connections), and an attempt is made and
+ * read wholly on one loop: the loop of its connection. Vert.x hands an answer's bytes to the loop that sent the request
+ * while the connection's own loop goes on, so with a shared pool an answer could be over, and its connection back in
+ * the pool and serving another request, before the sender had read the bytes; a reset then (a reader that has seen
+ * enough, a cap, the deadline, a cancel) closed that other request's connection (vert.x issue 6294), which failed it
+ * as a connection error and could repeat its call. On the connection's loop a decision to reset is made while the
+ * answer is still this attempt's, or not at all once its end was read.
  */
 public final class OutboundClient {
 
     private final Vertx vertx;
-    private final HttpClient client;
+    private final HttpClientOptions options;
+    /** By event-loop thread: at most one client per loop, made when the loop first sends. */
+    private final Map<Thread, HttpClient> clients = new ConcurrentHashMap<>();
 
     public OutboundClient(Vertx vertx, HttpClientOptions options) {
         this.vertx = vertx;
-        this.client = vertx.createHttpClient(options.setForceSni(true).setDecompressionSupported(true));
+        this.options = new HttpClientOptions(options).setForceSni(true).setDecompressionSupported(true);
+    }
+
+    /** This event loop's client. */
+    private HttpClient client() {
+        Thread loop = Thread.currentThread();
+        HttpClient c = clients.get(loop);
+        return c != null ? c : clients.computeIfAbsent(loop, t -> vertx.createHttpClient(options));
     }
 
     /**
@@ -138,86 +158,108 @@ public final class OutboundClient {
     public <T> Uni<Answer<T>> receive(Request request, long maxBytes, Duration deadline,
                                       java.util.function.BiFunction<Integer, MultiMap, BodyReader<T>> readers) {
         return Uni.createFrom().emitter(em -> {
-            AtomicBoolean settled = new AtomicBoolean();
-            AtomicBoolean answering = new AtomicBoolean();
-            AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-            long[] timer = new long[1];
-            Runnable reset = () -> {
-                HttpClientRequest r = sent.get();
-                if (r != null) {
-                    r.reset();
-                }
-            };
-            java.util.function.Consumer<Throwable> fail = t -> {
-                if (settled.compareAndSet(false, true)) {
-                    vertx.cancelTimer(timer[0]);
-                    reset.run();
-                    em.fail(t instanceof OutboundException ? t : new OutboundException(OutboundException.CONNECTION,
-                            t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()));
-                }
-            };
-            timer[0] = vertx.setTimer(Math.max(1, deadline.toMillis()), id -> fail.accept(answering.get()
-                    ? new OutboundException(OutboundException.DEADLINE, "the answer did not end within " + deadline.toMillis() + " ms")
-                    : new OutboundException(OutboundException.TIMEOUT, "no answer within " + deadline.toMillis() + " ms")));
-            em.onTermination(() -> {
-                if (settled.compareAndSet(false, true)) { // cancelled by the caller
-                    vertx.cancelTimer(timer[0]);
-                    reset.run();
-                }
-            });
-            client.request(options(request)).onComplete(created -> {
-                if (created.failed()) {
-                    fail.accept(created.cause());
+            if (Context.isOnEventLoopThread()) {
+                exchange(request, maxBytes, deadline, readers, em);
+            } else { // a retry after its back-off, a worker: sent from an event loop, where it is then read
+                ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext()
+                        .runOnContext(v -> exchange(request, maxBytes, deadline, readers, em));
+            }
+        });
+    }
+
+    /** One attempt, on the event loop of the current thread, from sending to settling {@code em}. */
+    private <T> void exchange(Request request, long maxBytes, Duration deadline,
+                              java.util.function.BiFunction<Integer, MultiMap, BodyReader<T>> readers,
+                              UniEmitter<? super Answer<T>> em) {
+        Thread owner = Thread.currentThread();
+        Context loop = vertx.getOrCreateContext();
+        AtomicBoolean settled = new AtomicBoolean();
+        AtomicBoolean answering = new AtomicBoolean();
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        long[] timer = new long[1];
+        Runnable reset = () -> {
+            HttpClientRequest r = sent.get();
+            if (r != null) {
+                r.reset();
+            }
+        };
+        java.util.function.Consumer<Throwable> fail = t -> {
+            if (settled.compareAndSet(false, true)) {
+                vertx.cancelTimer(timer[0]);
+                reset.run();
+                em.fail(t instanceof OutboundException ? t : new OutboundException(OutboundException.CONNECTION,
+                        t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()));
+            }
+        };
+        timer[0] = vertx.setTimer(Math.max(1, deadline.toMillis()), id -> fail.accept(answering.get()
+                ? new OutboundException(OutboundException.DEADLINE, "the answer did not end within " + deadline.toMillis() + " ms")
+                : new OutboundException(OutboundException.TIMEOUT, "no answer within " + deadline.toMillis() + " ms")));
+        Runnable cancel = () -> {
+            if (settled.compareAndSet(false, true)) { // cancelled by the caller
+                vertx.cancelTimer(timer[0]);
+                reset.run();
+            }
+        };
+        // a cancel from elsewhere is made on this loop, in order with the answer's end
+        em.onTermination(() -> {
+            if (Thread.currentThread() == owner) {
+                cancel.run();
+            } else {
+                loop.runOnContext(v -> cancel.run());
+            }
+        });
+        client().request(options(request)).onComplete(created -> {
+            if (created.failed()) {
+                fail.accept(created.cause());
+                return;
+            }
+            HttpClientRequest r = created.result();
+            sent.set(r);
+            if (settled.get()) {
+                r.reset();
+                return;
+            }
+            request.headers().forEach(r::putHeader);
+            Future<HttpClientResponse> answer = request.body() != null ? r.send(request.body())
+                    : request.stream() != null ? r.send(request.stream()) : r.send();
+            answer.onComplete(res -> {
+                if (res.failed()) {
+                    fail.accept(res.cause());
                     return;
                 }
-                HttpClientRequest r = created.result();
-                sent.set(r);
-                if (settled.get()) {
-                    r.reset();
+                HttpClientResponse resp = res.result();
+                answering.set(true);
+                BodyReader<T> body;
+                try {
+                    body = readers.apply(resp.statusCode(), resp.headers());
+                } catch (RuntimeException e) {
+                    fail.accept(e);
                     return;
                 }
-                request.headers().forEach(r::putHeader);
-                Future<HttpClientResponse> answer = request.body() != null ? r.send(request.body())
-                        : request.stream() != null ? r.send(request.stream()) : r.send();
-                answer.onComplete(res -> {
-                    if (res.failed()) {
-                        fail.accept(res.cause());
+                long[] read = new long[1];
+                resp.exceptionHandler(fail::accept);
+                resp.handler(chunk -> {
+                    if (settled.get()) {
                         return;
                     }
-                    HttpClientResponse resp = res.result();
-                    answering.set(true);
-                    BodyReader<T> body;
-                    try {
-                        body = readers.apply(resp.statusCode(), resp.headers());
-                    } catch (RuntimeException e) {
-                        fail.accept(e);
+                    read[0] += chunk.length();
+                    if (read[0] > maxBytes) {
+                        fail.accept(new OutboundException(OutboundException.TOO_LARGE,
+                                "the answer is over the limit of " + maxBytes + " bytes"));
                         return;
                     }
-                    long[] read = new long[1];
-                    resp.exceptionHandler(fail::accept);
-                    resp.handler(chunk -> {
-                        if (settled.get()) {
-                            return;
-                        }
-                        read[0] += chunk.length();
-                        if (read[0] > maxBytes) {
-                            fail.accept(new OutboundException(OutboundException.TOO_LARGE,
-                                    "the answer is over the limit of " + maxBytes + " bytes"));
-                            return;
-                        }
-                        if (!body.chunk(chunk) && settled.compareAndSet(false, true)) {
-                            // the reader has seen enough: no more of this answer is read
-                            vertx.cancelTimer(timer[0]);
-                            reset.run();
-                            em.complete(new Answer<>(resp.statusCode(), resp.headers(), body.end()));
-                        }
-                    });
-                    resp.endHandler(v -> {
-                        if (settled.compareAndSet(false, true)) {
-                            vertx.cancelTimer(timer[0]);
-                            em.complete(new Answer<>(resp.statusCode(), resp.headers(), body.end()));
-                        }
-                    });
+                    if (!body.chunk(chunk) && settled.compareAndSet(false, true)) {
+                        // the reader has seen enough: no more of this answer is read
+                        vertx.cancelTimer(timer[0]);
+                        reset.run();
+                        em.complete(new Answer<>(resp.statusCode(), resp.headers(), body.end()));
+                    }
+                });
+                resp.endHandler(v -> {
+                    if (settled.compareAndSet(false, true)) {
+                        vertx.cancelTimer(timer[0]);
+                        em.complete(new Answer<>(resp.statusCode(), resp.headers(), body.end()));
+                    }
                 });
             });
         });
@@ -236,6 +278,6 @@ public final class OutboundClient {
     }
 
     public void close() {
-        client.close();
+        clients.values().forEach(HttpClient::close);
     }
 }
