@@ -99,7 +99,10 @@ public class JobService {
         }
         return idempotency.claim(job.tenantId(), scope, idempotencyKey, hash).chain(decision -> {
             if (decision.replayOf() != null) {
-                return status(job.tenantId(), decision.replayOf()).map(status -> new Submitted(status, true, null));
+                // the original's commit may be visible and not yet on disk (JobStore#insert): a replay answers it as
+                // stored, so it waits for the same flush
+                return store.flushed().chain(() -> status(job.tenantId(), decision.replayOf()))
+                        .map(status -> new Submitted(status, true, null));
             }
             return store(job, decision.claim())
                     .onFailure().call(t -> idempotency.release(decision.claim()));

@@ -109,11 +109,14 @@ public class JobStore {
      * idempotency update are sent at once, pipelined on the connection, and run in that order: a submit costs BEGIN,
      * one round trip of statements and COMMIT, since under load every round trip waits its turn on a busy event loop
      * and a busy database. The tenant's lock comes after the inserts, so it is held only for the usage read and the
-     * commit.
+     * commit, and the commit does not wait for the WAL flush ({@link WalFlush}): a submit of the same tenant waiting for
+     * the lock starts as soon as this one's commit record is written, not once the disk has its 1,000 rows. The answer
+     * waits for that flush ({@link WalFlush#flushed}), so no job is answered as stored before it is durable.
      */
     public Uni<Stored> insert(NewJob job, IdempotencyStore.Claim claim) {
         int n = job.indexes().length;
         return pool.withTransaction(conn -> {
+            Uni<RowSet<Row>> unflushed = conn.query(WalFlush.UNFLUSHED_COMMIT).execute();
             Uni<RowSet<Row>> inserted = conn.preparedQuery(INSERT)
                     .execute(Tuple.of(job.id(), job.tenantId(), job.type(), n, job.metadataJson(), job.timeoutSeconds())
                             .addDouble((double) PUBLISH_LEASE.toSeconds())
@@ -123,17 +126,22 @@ public class JobStore {
                             .addString(job.kind()).addInteger(job.recordTimeoutSeconds()).addString(job.traceParent()));
             Uni<Row> usage = admission.usage(conn, job.tenantId(), job.id());
             Uni<Void> key = idempotency.complete(conn, claim, job.id());
-            return Uni.combine().all().unis(inserted, usage, key).asTuple().chain(done -> {
-                RowSet<Row> rows = done.getItem1();
+            return Uni.combine().all().unis(unflushed, inserted, usage, key).asTuple().chain(done -> {
+                RowSet<Row> rows = done.getItem2();
                 if (rows.size() != 1) {
                     return admission.refusal(conn, job.tenantId(), n);
                 }
                 Row row = rows.iterator().next();
-                return admission.check(conn, job, done.getItem2()).map(admitted -> new Stored(
+                return admission.check(conn, job, done.getItem3()).map(admitted -> new Stored(
                         row.getOffsetDateTime("created_at"), row.getInteger("timeout_seconds"), admitted.state(),
                         admitted.charged(), admitted.quota()));
             });
-        });
+        }).call(stored -> flushed());
+    }
+
+    /** Completes once every job stored before the call is on disk ({@link WalFlush#flushed}). */
+    Uni<Void> flushed() {
+        return WalFlush.flushed(pool);
     }
 
     /** How a job ends early, and what its still-pending records become. */
