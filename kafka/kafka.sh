@@ -12,6 +12,8 @@
 #   KAFKA_START_TIMEOUT    seconds to wait for the broker to answer, default 90
 #   KAFKA_STOP_TIMEOUT     seconds to wait for a clean shutdown before SIGKILL, default 30
 #   KAFKA_TOPICS_FILE      topics definition, default kafka/topics.txt
+#   BATCHWIRE_KAFKA_CACHE  where the resolved broker classpath is cached (per kafka/pom.xml), shared by every data
+#                          dir, default ${XDG_CACHE_HOME:-$HOME/.cache}/batchwire
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -33,6 +35,7 @@ is_port_number "$KAFKA_CONTROLLER_PORT" || die "KAFKA_CONTROLLER_PORT must be a 
 [[ "$KAFKA_CONTROLLER_PORT" != "$KAFKA_PORT" ]] || die "KAFKA_CONTROLLER_PORT must differ from KAFKA_PORT ($KAFKA_PORT)"
 
 KAFKA_DIR="${BATCHWIRE_KAFKA_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/batchwire/kafka-$KAFKA_PORT}"
+CACHE_DIR="${BATCHWIRE_KAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/batchwire}"
 KAFKA_HEAP="${KAFKA_HEAP:--Xms256m -Xmx512m}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
@@ -65,7 +68,9 @@ pick_broker_jdk() {
 resolve_classpath() {
   local hash cp_file tmp mvn_log missing=0 jar
   hash="$(sha256sum "$POM" | cut -c1-16)"
-  cp_file="$KAFKA_DIR/classpath-$hash.txt"
+  # kept beside the data dirs, not in one: a throw-away data dir (the tests') must not resolve it again each time
+  mkdir -p "$CACHE_DIR"
+  cp_file="$CACHE_DIR/kafka-classpath-$hash.txt"
   if [[ -s "$cp_file" ]]; then
     KAFKA_CP="$(<"$cp_file")"
     local -a jars
@@ -81,15 +86,15 @@ resolve_classpath() {
   else die "neither $REPO_ROOT/mvnw nor mvn found: cannot resolve the broker classpath"
   fi
   log "resolving broker classpath from $POM (first run or pom changed; may download jars)..."
-  tmp="$KAFKA_DIR/classpath-$hash.tmp"
+  tmp="$(mktemp "$CACHE_DIR/kafka-classpath-$hash.XXXXXX")"
   mvn_log="$LOG_DIR/mvn-classpath.log"
   if ! (cd "$REPO_ROOT" && JAVA_HOME="$JDK_HOME" "$mvn" -q -B -f "$POM" \
           dependency:build-classpath -Dmdep.outputFile="$tmp" -Dmdep.includeScope=runtime) \
           >"$mvn_log" 2>&1 || [[ ! -s "$tmp" ]]; then
+    rm -f "$tmp"
     tail -n 40 "$mvn_log" >&2 || true
     die "resolving the broker classpath failed (full output: $mvn_log)"
   fi
-  rm -f "$KAFKA_DIR"/classpath-*.txt
   mv "$tmp" "$cp_file"
   KAFKA_CP="$(<"$cp_file")"
 }

@@ -27,9 +27,7 @@ class ClusterLimitsIT {
     static void start() throws Exception {
         cluster = Cluster.start("batchwire_it_limits", false, Map.of(
                 "batchwire.upstreams.company.concurrency", String.valueOf(LIMIT)));
-        for (String name : List.of("a", "b", "c")) {
-            cluster.startReplica(name);
-        }
+        cluster.startReplicas("a", "b", "c");
     }
 
     @AfterAll

@@ -38,8 +38,7 @@ class ReplicasIT {
     static void start() throws Exception {
         cluster = Cluster.start("batchwire_it_replicas", false, Map.of(
                 "batchwire.upstreams.company.concurrency", String.valueOf(CONCURRENCY)));
-        cluster.startReplica("a");
-        cluster.startReplica("b");
+        cluster.startReplicas("a", "b");
     }
 
     @AfterAll

@@ -22,10 +22,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Several packaged service processes (prod mode, {@code target/quarkus-app}) sharing one real broker, one database
- * and the {@link FakeUpstream} of this JVM: what the replica tests run. Optionally the replicas reach Postgres through
- * a {@link TcpProxy} that a test can cut. Everything is stopped by {@link #close}; the service logs stay under
- * {@code target/cluster/}.
+ * Several packaged service processes (prod mode, {@code target/quarkus-app}) sharing one database, the
+ * {@link FakeUpstream} of this JVM and topics of their own on the JVM's one real broker: what the replica tests run.
+ * Optionally the replicas reach Postgres through a {@link TcpProxy} that a test can cut. Everything but the shared
+ * broker is stopped by {@link #close}; the service logs stay under {@code target/cluster/}.
  */
 public final class Cluster implements AutoCloseable {
 
@@ -37,7 +37,6 @@ public final class Cluster implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String db;
-    private final Infra.Broker broker;
     private final FakeUpstream upstream;
     private final TcpProxy dbProxy;
     private final Map<String, String> properties;
@@ -45,10 +44,8 @@ public final class Cluster implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Path logs;
 
-    private Cluster(String db, Infra.Broker broker, FakeUpstream upstream, TcpProxy dbProxy, Map<String, String> properties,
-                    Path logs) {
+    private Cluster(String db, FakeUpstream upstream, TcpProxy dbProxy, Map<String, String> properties, Path logs) {
         this.db = db;
-        this.broker = broker;
         this.upstream = upstream;
         this.dbProxy = dbProxy;
         this.properties = properties;
@@ -56,20 +53,23 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * A fresh database {@code db}, a broker and the fake upstream; no replica yet. {@code company.concurrency} is the
-     * upstream limit each replica gets; {@code more} are further service properties.
+     * A fresh database {@code db}, topics of its own and the fake upstream; no replica yet. {@code company.concurrency}
+     * is the upstream limit each replica gets; {@code more} are further service properties.
      */
     public static Cluster start(String name, boolean proxiedDatabase, Map<String, String> more) throws Exception {
         // one database per test JVM, so runs in two checkouts on one machine never drop each other's
         String db = name + "_" + ProcessHandle.current().pid();
         Infra.dropStale(name + "\\_%");
         Infra.createDatabase(db);
-        Infra.Broker broker = Infra.Broker.start();
+        // the JVM's one broker; this cluster's topics and consumer groups are its own
+        Infra.Broker broker = Infra.Broker.shared();
+        Map<String, String> topics = broker.topics(db);
         FakeUpstream upstream = FakeUpstream.start();
         TcpProxy proxy = proxiedDatabase ? TcpProxy.to(Integer.parseInt(Infra.PG.substring(Infra.PG.indexOf(':') + 1))) : null;
         String pg = proxy == null ? Infra.PG : "127.0.0.1:" + proxy.port();
         Map<String, String> p = new LinkedHashMap<>();
         p.put("kafka.bootstrap.servers", broker.bootstrap());
+        p.putAll(topics);
         p.put("quarkus.datasource.reactive.url", "postgresql://" + pg + "/" + db);
         p.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + pg + "/" + db);
         p.put("quarkus.datasource.username", Infra.DB_USER);
@@ -84,7 +84,7 @@ public final class Cluster implements AutoCloseable {
         // a value may name the fake upstream's base URL as @UPSTREAM@
         more.forEach((k, v) -> p.put(k, v.replace(UPSTREAM, "http://127.0.0.1:" + upstream.port())));
         Path logs = Files.createDirectories(Path.of("target", "cluster"));
-        return new Cluster(db, broker, upstream, proxy, p, logs);
+        return new Cluster(db, upstream, proxy, p, logs);
     }
 
     public FakeUpstream upstream() {
@@ -97,11 +97,25 @@ public final class Cluster implements AutoCloseable {
 
     /** Starts replica {@code name} (again, if it ran before) and waits until it is ready. */
     public ServiceProcess startReplica(String name) throws IOException {
-        Path log = logs.resolve(db + "-" + name + "-" + System.currentTimeMillis() + ".log");
-        ServiceProcess p = ServiceProcess.start(JAR, "256m", properties, List.of(), log);
-        replicas.put(name, p);
-        p.awaitReady(Duration.ofSeconds(120));
-        return p;
+        startReplicas(name);
+        return replicas.get(name);
+    }
+
+    /**
+     * Starts the replicas all at once, as a deployment's pods come up (their migrations and seeds racing), and waits
+     * until every one is ready.
+     */
+    public void startReplicas(String... names) throws IOException {
+        List<ServiceProcess> started = new ArrayList<>();
+        for (String name : names) {
+            Path log = logs.resolve(db + "-" + name + "-" + System.currentTimeMillis() + ".log");
+            ServiceProcess p = ServiceProcess.start(JAR, "256m", properties, List.of(), log);
+            replicas.put(name, p);
+            started.add(p);
+        }
+        for (ServiceProcess p : started) {
+            p.awaitReady(Duration.ofSeconds(120));
+        }
     }
 
     public ServiceProcess replica(String name) {
@@ -215,7 +229,6 @@ public final class Cluster implements AutoCloseable {
             dbProxy.close();
         }
         upstream.stop();
-        broker.close();
         Infra.dropDatabase(db);
     }
 }

@@ -11,7 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The real parts the service runs on: a fresh PostgreSQL database and a Kafka broker of its own. */
@@ -101,10 +103,59 @@ public final class Infra {
             this.controllerPort = controllerPort;
         }
 
+        private static Broker shared;
+
+        /**
+         * One broker for the whole test JVM, started on first use and reset when the JVM exits: for tests that each
+         * bring their own topics ({@link #topics}), so they need not wait for a broker each.
+         */
+        public static synchronized Broker shared() throws Exception {
+            if (shared == null) {
+                Broker b = start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        b.kafka("reset", null);
+                    } catch (Exception e) {
+                        System.err.println("could not stop the shared test broker: " + e.getMessage());
+                    }
+                }, "shared-broker-stop"));
+                shared = b;
+            }
+            return shared;
+        }
+
+        /**
+         * Creates the topics of {@code kafka/topics.txt} named {@code prefix.<name>} instead of
+         * {@code batchwire.<name>}, and answers the service properties that point a service at them
+         * ({@code batchwire.topics.<name>}) with consumer groups of their own: replicas so configured share the
+         * broker with others and never see their messages.
+         */
+        public Map<String, String> topics(String prefix) throws Exception {
+            Map<String, String> props = new LinkedHashMap<>();
+            List<String> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(Path.of("kafka", "topics.txt"))) {
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                String[] parts = t.split("\\s+");
+                String name = parts[0].substring("batchwire.".length());
+                lines.add(prefix + "." + name + " " + parts[1]);
+                props.put("batchwire.topics." + name, prefix + "." + name);
+            }
+            Path file = Files.createTempFile(dir, "topics-", ".txt");
+            Files.write(file, lines);
+            kafka("topics", file);
+            for (String channel : List.of("jobs-in", "record-results-in", "dead-letter-in")) {
+                props.put("mp.messaging.incoming." + channel + ".group.id", prefix + "." + channel);
+            }
+            return props;
+        }
+
         public static Broker start() throws Exception {
             Broker b = new Broker(Files.createTempDirectory("batchwire-bench-kafka-"), freePort(), freePort());
             try {
-                b.kafka("start");
+                b.kafka("start", null);
             } catch (Exception e) {
                 b.close();
                 throw e;
@@ -126,15 +177,21 @@ public final class Infra {
 
         @Override
         public void close() throws Exception {
-            kafka("reset");
+            if (this == shared) {
+                throw new IllegalStateException("the shared broker is reset when the JVM exits, not by a test");
+            }
+            kafka("reset", null);
         }
 
-        private void kafka(String command) throws IOException, InterruptedException {
+        private void kafka(String command, Path topicsFile) throws IOException, InterruptedException {
             ProcessBuilder pb = new ProcessBuilder("bash", Path.of("kafka", "kafka.sh").toAbsolutePath().toString(), command)
                     .redirectErrorStream(true);
             pb.environment().put("KAFKA_PORT", String.valueOf(port));
             pb.environment().put("KAFKA_CONTROLLER_PORT", String.valueOf(controllerPort));
             pb.environment().put("BATCHWIRE_KAFKA_DIR", dir.toString());
+            if (topicsFile != null) {
+                pb.environment().put("KAFKA_TOPICS_FILE", topicsFile.toString());
+            }
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {

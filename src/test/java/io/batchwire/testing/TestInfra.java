@@ -18,9 +18,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real parts every {@code @QuarkusTest} runs against, started once for the whole run:
- * a fresh PostgreSQL database (role and database created on the local server), a real Kafka broker started with
- * {@code kafka/kafka.sh} on a free port with a throw-away data dir, and the {@link FakeUpstream}.
+ * The real parts every {@code @QuarkusTest} runs against: a fresh PostgreSQL database (role and database created on
+ * the local server) and a real Kafka broker started with {@code kafka/kafka.sh} on a free port with a throw-away data
+ * dir, both once per test JVM, and the {@link FakeUpstream}. Quarkus stops and starts this resource whenever a test
+ * profile restarts the application; the broker and the database outlive such restarts (the service restarting on
+ * the same broker and database, as it does in production), so a profile costs one application start, not a broker's
+ * too. They go when the JVM exits. Their whereabouts are kept in system properties, which every class loader of the
+ * run sees.
  */
 @WithTestResource(value = TestInfra.class, scope = TestResourceScope.GLOBAL)
 public class TestInfra implements QuarkusTestResourceLifecycleManager {
@@ -31,8 +35,11 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
     public static final String DB_PASSWORD = "batchwire";
     static final String PG = System.getenv().getOrDefault("BATCHWIRE_TEST_PG", "127.0.0.1:5432");
 
-    private Path kafkaDir;
-    private int kafkaPort;
+    /** System properties: the run's broker (port, controller port, data dir), set once it is up. */
+    private static final String KAFKA_PORT = "batchwire.test.kafka-port";
+    private static final String CONTROLLER_PORT = "batchwire.test.controller-port";
+    private static final String KAFKA_DIR = "batchwire.test.kafka-dir";
+
     private FakeUpstream upstream;
 
     public static String jdbcUrl() {
@@ -42,8 +49,7 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         try {
-            createDatabase();
-            startKafka();
+            startOncePerJvm();
             upstream = FakeUpstream.start();
         } catch (Exception e) {
             stop();
@@ -51,7 +57,7 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
         }
         String base = "http://127.0.0.1:" + upstream.port();
         Map<String, String> cfg = new HashMap<>();
-        cfg.put("kafka.bootstrap.servers", "127.0.0.1:" + kafkaPort);
+        cfg.put("kafka.bootstrap.servers", "127.0.0.1:" + System.getProperty(KAFKA_PORT));
         // where the fake upstream is, for test profiles that point more upstreams at it (e.g. the fake renderer)
         cfg.put("batchwire.test.fake-upstream", base);
         cfg.put("quarkus.datasource.reactive.url", "postgresql://" + PG + "/" + DB);
@@ -118,18 +124,41 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
         return cfg;
     }
 
+    /** Only the fake upstream goes: the broker and the database serve the next application start too. */
     @Override
     public void stop() {
         if (upstream != null) {
             upstream.stop();
         }
-        dropDatabase();
-        if (kafkaDir != null) {
-            try {
-                kafka("reset");
-            } catch (Exception e) {
-                System.err.println("could not stop the test broker: " + e.getMessage());
+    }
+
+    /** The database and the broker, unless an earlier application start of this JVM made them already. */
+    private static void startOncePerJvm() throws Exception {
+        synchronized (System.class) {
+            if (System.getProperty(KAFKA_PORT) != null) {
+                return;
             }
+            createDatabase();
+            Path dir = Files.createTempDirectory("batchwire-test-kafka-");
+            String port;
+            String controller;
+            try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+                port = String.valueOf(a.getLocalPort());
+                controller = String.valueOf(b.getLocalPort());
+            }
+            // registered before the start, so a broker that started and then failed its topics is stopped too
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    kafka("reset", port, controller, dir);
+                } catch (Exception e) {
+                    System.err.println("could not stop the test broker: " + e.getMessage());
+                }
+                dropDatabase();
+            }, "test-infra-stop"));
+            kafka("start", port, controller, dir);
+            System.setProperty(CONTROLLER_PORT, controller);
+            System.setProperty(KAFKA_DIR, dir.toString());
+            System.setProperty(KAFKA_PORT, port);
         }
     }
 
@@ -171,21 +200,13 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private void startKafka() throws Exception {
-        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
-            kafkaPort = a.getLocalPort();
-            kafkaDir = Files.createTempDirectory("batchwire-test-kafka-");
-            System.setProperty("batchwire.test.controller-port", String.valueOf(b.getLocalPort()));
-        }
-        kafka("start");
-    }
-
-    private void kafka(String command) throws IOException, InterruptedException {
+    private static void kafka(String command, String port, String controllerPort, Path dir)
+            throws IOException, InterruptedException {
         Path script = Path.of("kafka", "kafka.sh").toAbsolutePath();
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), command).redirectErrorStream(true);
-        pb.environment().put("KAFKA_PORT", String.valueOf(kafkaPort));
-        pb.environment().put("KAFKA_CONTROLLER_PORT", System.getProperty("batchwire.test.controller-port"));
-        pb.environment().put("BATCHWIRE_KAFKA_DIR", kafkaDir.toString());
+        pb.environment().put("KAFKA_PORT", port);
+        pb.environment().put("KAFKA_CONTROLLER_PORT", controllerPort);
+        pb.environment().put("BATCHWIRE_KAFKA_DIR", dir.toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
