@@ -16,10 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The real parts the service runs on: a fresh PostgreSQL database and a Kafka broker of its own. */
+/** The real parts the service runs on in tests and the benchmark: fresh PostgreSQL databases and Kafka brokers. */
 public final class Infra {
 
-    public static final String PG = System.getenv().getOrDefault("BATCHWIRE_BENCH_PG", "127.0.0.1:5432");
+    /** The PostgreSQL server (host:port) the tests and the benchmark make their databases on. */
+    public static final String PG = System.getenv().getOrDefault("BATCHWIRE_TEST_PG",
+            System.getenv().getOrDefault("BATCHWIRE_BENCH_PG", "127.0.0.1:5432"));
     public static final String DB_USER = "batchwire";
     public static final String DB_PASSWORD = "batchwire";
 
@@ -29,7 +31,7 @@ public final class Infra {
     /** Drops and creates {@code db}, owned by role {@code batchwire} (created if missing). */
     public static void createDatabase(String db) throws SQLException {
         if (!db.matches("[a-z_][a-z0-9_]*")) {
-            throw new IllegalArgumentException("bench.db must be a plain lower-case identifier, was " + db);
+            throw new IllegalArgumentException("a database name must be a plain lower-case identifier, was " + db);
         }
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG + "/postgres", "postgres", "");
              Statement s = c.createStatement()) {
@@ -153,7 +155,7 @@ public final class Infra {
         }
 
         public static Broker start() throws Exception {
-            Broker b = new Broker(Files.createTempDirectory("batchwire-bench-kafka-"), freePort(), freePort());
+            Broker b = new Broker(Files.createTempDirectory("batchwire-kafka-"), freePort(), freePort());
             try {
                 b.kafka("start", null);
             } catch (Exception e) {

@@ -4,18 +4,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real parts every {@code @QuarkusTest} runs against: a fresh PostgreSQL database (role and database created on
@@ -23,22 +13,20 @@ import java.util.concurrent.TimeUnit;
  * dir, both once per test JVM, and the {@link FakeUpstream}. Quarkus stops and starts this resource whenever a test
  * profile restarts the application; the broker and the database outlive such restarts (the service restarting on
  * the same broker and database, as it does in production), so a profile costs one application start, not a broker's
- * too. They go when the JVM exits. Their whereabouts are kept in system properties, which every class loader of the
- * run sees.
+ * too. They go when the JVM exits. The broker's address is kept in a system property, which every class loader of
+ * the run sees.
  */
 @WithTestResource(value = TestInfra.class, scope = TestResourceScope.GLOBAL)
 public class TestInfra implements QuarkusTestResourceLifecycleManager {
 
     /** One database per test JVM, so parallel runs on one machine never see (or drop) each other's. */
     public static final String DB = "batchwire_test_" + ProcessHandle.current().pid();
-    public static final String DB_USER = "batchwire";
-    public static final String DB_PASSWORD = "batchwire";
-    static final String PG = System.getenv().getOrDefault("BATCHWIRE_TEST_PG", "127.0.0.1:5432");
+    public static final String DB_USER = Infra.DB_USER;
+    public static final String DB_PASSWORD = Infra.DB_PASSWORD;
+    static final String PG = Infra.PG;
 
-    /** System properties: the run's broker (port, controller port, data dir), set once it is up. */
-    private static final String KAFKA_PORT = "batchwire.test.kafka-port";
-    private static final String CONTROLLER_PORT = "batchwire.test.controller-port";
-    private static final String KAFKA_DIR = "batchwire.test.kafka-dir";
+    /** A system property: the run's broker, set once it is up. */
+    private static final String BOOTSTRAP = "batchwire.test.kafka-bootstrap";
 
     private FakeUpstream upstream;
 
@@ -57,7 +45,7 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
         }
         String base = "http://127.0.0.1:" + upstream.port();
         Map<String, String> cfg = new HashMap<>();
-        cfg.put("kafka.bootstrap.servers", "127.0.0.1:" + System.getProperty(KAFKA_PORT));
+        cfg.put("kafka.bootstrap.servers", System.getProperty(BOOTSTRAP));
         // where the fake upstream is, for test profiles that point more upstreams at it (e.g. the fake renderer)
         cfg.put("batchwire.test.fake-upstream", base);
         cfg.put("quarkus.datasource.reactive.url", "postgresql://" + PG + "/" + DB);
@@ -135,82 +123,27 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
     /** The database and the broker, unless an earlier application start of this JVM made them already. */
     private static void startOncePerJvm() throws Exception {
         synchronized (System.class) {
-            if (System.getProperty(KAFKA_PORT) != null) {
+            if (System.getProperty(BOOTSTRAP) != null) {
                 return;
             }
-            createDatabase();
-            Path dir = Files.createTempDirectory("batchwire-test-kafka-");
-            String port;
-            String controller;
-            try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
-                port = String.valueOf(a.getLocalPort());
-                controller = String.valueOf(b.getLocalPort());
-            }
-            // registered before the start, so a broker that started and then failed its topics is stopped too
+            // a fresh database per run: migrations apply from scratch and no run sees another's rows; databases left
+            // by a test JVM that was killed (its pid is in the name) go, a live one's stay
+            Infra.dropStale("batchwire\\_test\\_%");
+            Infra.createDatabase(DB);
+            Infra.Broker broker = Infra.Broker.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
-                    kafka("reset", port, controller, dir);
+                    broker.close();
                 } catch (Exception e) {
                     System.err.println("could not stop the test broker: " + e.getMessage());
                 }
-                dropDatabase();
+                try {
+                    Infra.dropDatabase(DB);
+                } catch (Exception e) {
+                    System.err.println("could not drop the test database " + DB + ": " + e.getMessage());
+                }
             }, "test-infra-stop"));
-            kafka("start", port, controller, dir);
-            System.setProperty(CONTROLLER_PORT, controller);
-            System.setProperty(KAFKA_DIR, dir.toString());
-            System.setProperty(KAFKA_PORT, port);
-        }
-    }
-
-    private static void dropDatabase() {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG + "/postgres", "postgres", "");
-             Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
-        } catch (Exception e) {
-            System.err.println("could not drop the test database " + DB + ": " + e.getMessage());
-        }
-    }
-
-    private static void createDatabase() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG + "/postgres", "postgres", "");
-             Statement s = c.createStatement()) {
-            try (ResultSet r = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + DB_USER + "'")) {
-                if (!r.next()) {
-                    s.execute("CREATE ROLE " + DB_USER + " LOGIN PASSWORD '" + DB_PASSWORD + "'");
-                }
-            }
-            // a fresh database per run: migrations apply from scratch and no run sees another's rows
-            try (ResultSet old = s.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'batchwire\\_test\\_%'")) {
-                java.util.List<String> stale = new java.util.ArrayList<>();
-                while (old.next()) {
-                    stale.add(old.getString(1));
-                }
-                for (String name : stale) {
-                    // left by a test JVM that was killed (its pid is in the name): a live one keeps its database
-                    long pid = Long.parseLong(name.substring(name.lastIndexOf('_') + 1));
-                    if (ProcessHandle.of(pid).isEmpty()) {
-                        try (Statement d = c.createStatement()) {
-                            d.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-                        }
-                    }
-                }
-            }
-            s.execute("DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
-            s.execute("CREATE DATABASE " + DB + " OWNER " + DB_USER);
-        }
-    }
-
-    private static void kafka(String command, String port, String controllerPort, Path dir)
-            throws IOException, InterruptedException {
-        Path script = Path.of("kafka", "kafka.sh").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), command).redirectErrorStream(true);
-        pb.environment().put("KAFKA_PORT", port);
-        pb.environment().put("KAFKA_CONTROLLER_PORT", controllerPort);
-        pb.environment().put("BATCHWIRE_KAFKA_DIR", dir.toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("kafka.sh " + command + " failed:\n" + out);
+            System.setProperty(BOOTSTRAP, broker.bootstrap());
         }
     }
 }
