@@ -35,7 +35,7 @@ is_port_number "$KAFKA_CONTROLLER_PORT" || die "KAFKA_CONTROLLER_PORT must be a 
 [[ "$KAFKA_CONTROLLER_PORT" != "$KAFKA_PORT" ]] || die "KAFKA_CONTROLLER_PORT must differ from KAFKA_PORT ($KAFKA_PORT)"
 
 KAFKA_DIR="${BATCHWIRE_KAFKA_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/batchwire/kafka-$KAFKA_PORT}"
-CACHE_DIR="${BATCHWIRE_KAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/batchwire}"
+CACHE_DIR="${BATCHWIRE_KAFKA_CACHE:-${XDG_CACHE_HOME:-${HOME:-}/.cache}/batchwire}"
 KAFKA_HEAP="${KAFKA_HEAP:--Xms256m -Xmx512m}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
@@ -69,7 +69,8 @@ resolve_classpath() {
   local hash cp_file tmp mvn_log missing=0 jar
   hash="$(sha256sum "$POM" | cut -c1-16)"
   # kept beside the data dirs, not in one: a throw-away data dir (the tests') must not resolve it again each time
-  mkdir -p "$CACHE_DIR"
+  # (no usable home: the data dir itself)
+  mkdir -p "$CACHE_DIR" 2>/dev/null && [[ -w "$CACHE_DIR" ]] || CACHE_DIR="$KAFKA_DIR"
   cp_file="$CACHE_DIR/kafka-classpath-$hash.txt"
   if [[ -s "$cp_file" ]]; then
     KAFKA_CP="$(<"$cp_file")"
@@ -95,6 +96,7 @@ resolve_classpath() {
     tail -n 40 "$mvn_log" >&2 || true
     die "resolving the broker classpath failed (full output: $mvn_log)"
   fi
+  chmod 644 "$tmp"
   mv "$tmp" "$cp_file"
   KAFKA_CP="$(<"$cp_file")"
 }

@@ -32,8 +32,10 @@ public class TenantSeeder {
         try (Connection c = dataSource.getConnection()) {
             for (var e : config.seed().entrySet()) {
                 UUID id = UUID.nameUUIDFromBytes(("tenant:" + e.getKey()).getBytes());
+                // no conflict target: the id and the name are both unique, and replicas starting together (a
+                // deployment's pods) insert the same row at once; a conflict on either must be "already there"
                 try (PreparedStatement t = c.prepareStatement(
-                        "INSERT INTO tenants (id, name, plan) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+                        "INSERT INTO tenants (id, name, plan) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
                     t.setObject(1, id);
                     t.setString(2, e.getKey());
                     t.setString(3, e.getValue().plan());

@@ -131,16 +131,17 @@ public class TestInfra implements QuarkusTestResourceLifecycleManager {
             Infra.dropStale("batchwire\\_test\\_%");
             Infra.createDatabase(DB);
             Infra.Broker broker = Infra.Broker.start();
+            // the database first: it is quick, and a broker's stop may take long enough for the fork to be halted
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    broker.close();
-                } catch (Exception e) {
-                    System.err.println("could not stop the test broker: " + e.getMessage());
-                }
                 try {
                     Infra.dropDatabase(DB);
                 } catch (Exception e) {
                     System.err.println("could not drop the test database " + DB + ": " + e.getMessage());
+                }
+                try {
+                    broker.close();
+                } catch (Exception e) {
+                    System.err.println("could not stop the test broker: " + e.getMessage());
                 }
             }, "test-infra-stop"));
             System.setProperty(BOOTSTRAP, broker.bootstrap());
