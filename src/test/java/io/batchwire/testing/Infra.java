@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /** The real parts the service runs on in tests and the benchmark: fresh PostgreSQL databases and Kafka brokers. */
@@ -148,8 +149,15 @@ public final class Infra {
             Path file = Files.createTempFile(dir, "topics-", ".txt");
             Files.write(file, lines);
             kafka("topics", file);
-            for (String channel : List.of("jobs-in", "record-results-in", "dead-letter-in")) {
-                props.put("mp.messaging.incoming." + channel + ".group.id", prefix + "." + channel);
+            // every consumer group the service configures, so a channel added there gets one of its own here too
+            Properties service = new Properties();
+            try (var in = Files.newBufferedReader(Path.of("src", "main", "resources", "application.properties"))) {
+                service.load(in);
+            }
+            for (String key : service.stringPropertyNames()) {
+                if (key.matches("mp\\.messaging\\.incoming\\.[^.]+\\.group\\.id")) {
+                    props.put(key, prefix + "." + key.split("\\.")[3]);
+                }
             }
             return props;
         }
