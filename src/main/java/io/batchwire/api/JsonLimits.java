@@ -36,7 +36,36 @@ public class JsonLimits implements ObjectMapperCustomizer {
 
     /** Adds an error for every string (key or value) under {@code node} that JSONB cannot store. */
     public static void checkStorable(JsonNode node, String at, List<Problem.FieldError> errors) {
-        if (node == null || errors.size() > 50) {
+        // the common case, nothing to report, builds no field path
+        if (node == null || errors.size() > 50 || storable(node)) {
+            return;
+        }
+        report(node, at, errors);
+    }
+
+    /** Whether every string (key or value) under {@code node} is one JSONB can store. */
+    private static boolean storable(JsonNode node) {
+        if (node.isTextual()) {
+            return storable(node.textValue());
+        }
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                if (!storable(e.getKey()) || !storable(e.getValue())) {
+                    return false;
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                if (!storable(item)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void report(JsonNode node, String at, List<Problem.FieldError> errors) {
+        if (errors.size() > 50) {
             return;
         }
         if (node.isTextual()) {
@@ -49,11 +78,11 @@ public class JsonLimits implements ObjectMapperCustomizer {
                 if (!storable(e.getKey())) {
                     errors.add(new Problem.FieldError(at, "field names may not contain NUL characters or unpaired surrogates"));
                 }
-                checkStorable(e.getValue(), at + "." + e.getKey(), errors);
+                report(e.getValue(), at + "." + e.getKey(), errors);
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                checkStorable(node.get(i), at + "[" + i + "]", errors);
+                report(node.get(i), at + "[" + i + "]", errors);
             }
         }
     }

@@ -23,15 +23,30 @@ public class StrictUtf8 implements ReaderInterceptor {
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext ctx) throws IOException, WebApplicationException {
         byte[] body = ctx.getInputStream().readAllBytes();
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body));
-        } catch (CharacterCodingException e) {
+        if (!valid(body)) {
             throw ProblemException.validation(null, "the request body is not valid UTF-8");
         }
         ctx.setInputStream(new ByteArrayInputStream(body));
         return ctx.proceed();
+    }
+
+    /** Whether {@code body} is well-formed UTF-8. ASCII, the common body, is every byte below 0x80 and needs no decoder. */
+    static boolean valid(byte[] body) {
+        int i = 0;
+        while (i < body.length && body[i] >= 0) {
+            i++;
+        }
+        if (i == body.length) {
+            return true;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body, i, body.length - i));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchwire.api.Ids;
 import io.batchwire.api.JsonLimits;
+import io.batchwire.api.JsonText;
 import io.batchwire.api.Problem.FieldError;
 import io.batchwire.api.ProblemException;
 import io.batchwire.outbound.OutboundPolicy;
@@ -118,6 +119,7 @@ public class JobValidator {
         String[] inputs = new String[n];
         List<FieldError> errors = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
+        JsonText text = new JsonText();
         for (int i = 0; i < n && errors.size() < limits.maxReportedErrors(); i++) {
             String at = field + "[" + i + "]";
             JsonNode record = items.get(i);
@@ -144,7 +146,7 @@ public class JobValidator {
             }
             JsonLimits.checkStorable(input, at, errors);
             upstream.validate(input, at, errors);
-            inputs[i] = input.toString();
+            inputs[i] = text.of(input);
             if (inputs[i].length() > limits.maxRecordBytes()) {
                 errors.add(new FieldError(at, "a " + item + " is at most " + limits.maxRecordBytes() + " bytes"));
             }
