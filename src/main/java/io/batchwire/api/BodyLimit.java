@@ -3,6 +3,8 @@ package io.batchwire.api;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -22,6 +24,11 @@ import java.util.Map;
  * body is read and dropped (up to {@link #DRAIN_FACTOR} times the limit, for at most {@link #DRAIN_TIME_MS}), so the
  * client, still sending, gets to read the answer instead of a reset connection; past that the connection is closed.
  * A chunked body within the limit is handed to the resource as its entity (the API's resources, not {@code /q/}).
+ * <p>
+ * And in time: a body must have arrived whole within {@code batchwire.http.body-timeout} of its request's headers
+ * (however it is sent, whatever the path). A request still sending past that gets a problem+json 408 and its
+ * connection is closed (on HTTP/2, its stream is reset); one already answered, its connection closed. Without this a
+ * client could trickle a body for as long as the connection's idle timeout (30 minutes) allows, holding its buffer.
  */
 @ApplicationScoped
 public class BodyLimit {
@@ -30,16 +37,26 @@ public class BodyLimit {
     static final int DRAIN_FACTOR = 4;
     static final long DRAIN_TIME_MS = 10_000;
     private static final String BODY = "batchwire.chunked-body";
+    /** Set while a refused body is drained: {@link #drain} bounds it, the body deadline no longer does. */
+    private static final String DRAINING = "batchwire.draining";
+    /** Set when this filter has answered the request itself. */
+    private static final String ANSWERED = "batchwire.answered-by-body-limit";
 
     private final long maxBytes;
+    private final long bodyTimeoutMs;
 
-    public BodyLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize max) {
+    public BodyLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize max, HttpConfig http) {
         this.maxBytes = max.asLongValue();
+        this.bodyTimeoutMs = Math.max(1, http.bodyTimeout().toMillis());
     }
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             HttpServerRequest req = ctx.request();
+            if (!req.isEnded()) {
+                long timer = ctx.vertx().setTimer(bodyTimeoutMs, t -> late(ctx));
+                req.end().onComplete(done -> ctx.vertx().cancelTimer(timer)); // received whole, or the client went away
+            }
             String length = req.getHeader("Content-Length");
             if (length != null) {
                 long declared;
@@ -67,6 +84,13 @@ public class BodyLimit {
                 return;
             }
             readChunked(ctx);
+        });
+        // a request this filter answered (413, 408) and whose connection it closed: the reader of its body fails on the
+        // closed connection, which is expected, not a server error to log
+        router.route().order(Integer.MIN_VALUE).failureHandler(ctx -> {
+            if (ctx.get(ANSWERED) == null) {
+                ctx.next();
+            }
         });
     }
 
@@ -102,12 +126,36 @@ public class BodyLimit {
     private void refuse(RoutingContext ctx, String what) {
         Problem p = new Problem(Problem.type("body-too-large"), "Request body too large", 413,
                 "request bodies are limited to " + maxBytes + " bytes; " + what, null, null, Map.of("limit_bytes", maxBytes));
+        ctx.put(ANSWERED, Boolean.TRUE);
         ctx.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE).end(Json.encode(p));
+    }
+
+    /** The body deadline passed with the request still sending. */
+    private void late(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        if (req.isEnded() || ctx.get(DRAINING) != null) {
+            return;
+        }
+        HttpServerResponse res = ctx.response();
+        if (res.headWritten() || res.closed()) {
+            stop(req);
+            return;
+        }
+        Problem p = new Problem(Problem.type("body-timeout"), "Request body too slow", 408,
+                "a request body must arrive whole within " + bodyTimeoutMs + " ms of its headers; this one had sent "
+                        + req.bytesRead() + " bytes by then", null, null, Map.of("timeout_ms", bodyTimeoutMs));
+        res.setStatusCode(408).putHeader("Content-Type", Problem.MEDIA_TYPE);
+        if (req.version() != HttpVersion.HTTP_2) {
+            res.putHeader("Connection", "close");
+        }
+        ctx.put(ANSWERED, Boolean.TRUE);
+        res.end(Json.encode(p)).onComplete(written -> stop(req));
     }
 
     /** Reads and drops the rest of a refused body, within bounds; the connection is closed past them. */
     private void drain(RoutingContext ctx, long alreadySeen) {
         HttpServerRequest req = ctx.request();
+        ctx.put(DRAINING, Boolean.TRUE);
         long budget = DRAIN_FACTOR * maxBytes;
         long[] seen = {alreadySeen};
         long timer = ctx.vertx().setTimer(DRAIN_TIME_MS, t -> close(req));
@@ -126,6 +174,15 @@ public class BodyLimit {
     private static void close(HttpServerRequest req) {
         if (req.connection() != null) {
             req.connection().close();
+        }
+    }
+
+    /** Ends a request that is still sending: its stream on HTTP/2 (the connection's other streams go on), else its connection. */
+    private static void stop(HttpServerRequest req) {
+        if (req.version() == HttpVersion.HTTP_2) {
+            req.response().reset();
+        } else {
+            close(req);
         }
     }
 }

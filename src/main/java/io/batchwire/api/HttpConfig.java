@@ -3,9 +3,10 @@ package io.batchwire.api;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
 import java.util.Optional;
 
-/** How the service names itself in the links it hands out. */
+/** How the service names itself in the links it hands out, and how long it waits for a request's body. */
 @ConfigMapping(prefix = "batchwire.http")
 public interface HttpConfig {
 
@@ -19,4 +20,11 @@ public interface HttpConfig {
     /** Whether {@code X-Forwarded-Proto}, {@code -Host} and {@code -Prefix} name the base of links (behind a proxy). */
     @WithDefault("true")
     boolean forwardedHeaders();
+
+    /**
+     * How long a request's body may take to arrive, from its headers to its last byte ({@link BodyLimit}); past it the
+     * request is answered 408 and its connection closed. A response that takes longer is not bounded by it.
+     */
+    @WithDefault("60s")
+    Duration bodyTimeout();
 }

@@ -96,6 +96,11 @@ class AbsoluteLinksTest {
             public boolean forwardedHeaders() {
                 return forwarded;
             }
+
+            @Override
+            public java.time.Duration bodyTimeout() {
+                return java.time.Duration.ofSeconds(60);
+            }
         };
     }
 }
