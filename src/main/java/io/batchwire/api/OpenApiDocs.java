@@ -26,9 +26,10 @@ import java.util.Map;
 
 /**
  * What the annotations cannot say once for every operation of {@code /q/openapi}: the security schemes, the
- * problem+json answers every operation can give (401 without a key, 404 on a path with an id, 400 on bad input) and an
- * example for every JSON answer. The examples live in one file, {@code openapi/examples.json}: {@code schemas} by
- * component name (a list answer gets a list of one), {@code problems} by status code. OpenApiWireTest checks that
+ * problem+json answers every operation can give (401 without a key, 404 on a path with an id, 400 on bad input, 408
+ * on a body too slow to arrive) and an example for every JSON answer. The examples live in one file,
+ * {@code openapi/examples.json}: {@code schemas} by component name (a list answer gets a list of one), {@code problems}
+ * by status code. OpenApiWireTest checks that
  * every answer has one and that each example conforms to its schema, as real answers must.
  */
 public class OpenApiDocs implements OASFilter {
@@ -79,6 +80,10 @@ public class OpenApiDocs implements OASFilter {
             }
             if (op.getRequestBody() != null || (op.getParameters() != null && !op.getParameters().isEmpty())) {
                 problem(op, "400", "Invalid input: the problem names the field");
+            }
+            if (op.getRequestBody() != null) {
+                // BodyLimit's deadline holds for every request body
+                problem(op, "408", "The body did not arrive whole within batchwire.http.body-timeout of its headers");
             }
             if (op.getResponses() != null && op.getResponses().getAPIResponses() != null) {
                 op.getResponses().getAPIResponses().forEach(this::example);
