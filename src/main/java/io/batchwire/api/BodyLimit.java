@@ -2,6 +2,8 @@ package io.batchwire.api;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -26,9 +28,10 @@ import java.util.Map;
  * A chunked body within the limit is handed to the resource as its entity (the API's resources, not {@code /q/}).
  * <p>
  * And in time: a body must have arrived whole within {@code batchwire.http.body-timeout} of its request's headers
- * (however it is sent, whatever the path). A request still sending past that gets a problem+json 408 and its
- * connection is closed (on HTTP/2, its stream is reset); one already answered, its connection closed. Without this a
- * client could trickle a body for as long as the connection's idle timeout (30 minutes) allows, holding its buffer.
+ * (however it is sent, whatever the path). A request still sending past that, not yet answered, gets a problem+json
+ * 408 and its connection is closed (on HTTP/2, its stream is reset). Requests without a body, and answers (however
+ * long they stream), are not bounded by it. Without it a client could trickle a body without end, a byte within every
+ * idle timeout (30 minutes), holding the connection and its buffer.
  */
 @ApplicationScoped
 public class BodyLimit {
@@ -53,18 +56,20 @@ public class BodyLimit {
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             HttpServerRequest req = ctx.request();
-            if (!req.isEnded()) {
-                long timer = ctx.vertx().setTimer(bodyTimeoutMs, t -> late(ctx));
-                req.end().onComplete(done -> ctx.vertx().cancelTimer(timer)); // received whole, or the client went away
-            }
             String length = req.getHeader("Content-Length");
+            long declared = -1;
             if (length != null) {
-                long declared;
                 try {
                     declared = Long.parseLong(length.trim());
                 } catch (NumberFormatException e) {
                     declared = -1;
                 }
+            }
+            if (!req.isEnded() && hasBody(req, length, declared)) {
+                long timer = ctx.vertx().setTimer(bodyTimeoutMs, t -> late(ctx));
+                req.end().onComplete(done -> ctx.vertx().cancelTimer(timer)); // received whole, or the client went away
+            }
+            if (length != null) {
                 if (declared > maxBytes) {
                     if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
                         // the client waits for a go-ahead before it sends the body: it never will
@@ -79,19 +84,49 @@ public class BodyLimit {
                 ctx.next();
                 return;
             }
-            if (req.isEnded() || !"chunked".equalsIgnoreCase(req.getHeader("Transfer-Encoding")) || req.path().startsWith("/q/")) {
+            if (req.isEnded() || !chunked(req) || req.path().startsWith("/q/")) {
                 ctx.next();
                 return;
             }
             readChunked(ctx);
         });
-        // a request this filter answered (413, 408) and whose connection it closed: the reader of its body fails on the
-        // closed connection, which is expected, not a server error to log
+        // a request this filter answered (413, 408) and whose connection it then closed: the reader of its body fails
+        // on the closed connection, which is expected, not a server error to log; any other failure goes on
         router.route().order(Integer.MIN_VALUE).failureHandler(ctx -> {
-            if (ctx.get(ANSWERED) == null) {
+            if (ctx.get(ANSWERED) == null || !closed(ctx.failure())) {
                 ctx.next();
             }
         });
+    }
+
+    /**
+     * Whether a request has a body to wait for. {@code isEnded()} cannot tell: a request is paused from its headers
+     * until it is read, and one without a body (a GET) only ends when its answer has, which may stream for minutes.
+     * HTTP/1 declares a body by Content-Length or chunked framing; HTTP/2 may have neither, and there a POST, PUT or
+     * PATCH without a Content-Length is taken to have one.
+     */
+    static boolean hasBody(HttpServerRequest req, String length, long declared) {
+        if (length != null) {
+            return declared != 0;
+        }
+        if (req.version() == HttpVersion.HTTP_2) {
+            HttpMethod m = req.method();
+            return m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH;
+        }
+        return chunked(req);
+    }
+
+    private static boolean chunked(HttpServerRequest req) {
+        return "chunked".equalsIgnoreCase(req.getHeader("Transfer-Encoding"));
+    }
+
+    private static boolean closed(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Hands a chunked body read by {@link #readChunked} to the resource, as its entity. */
@@ -130,23 +165,26 @@ public class BodyLimit {
         ctx.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE).end(Json.encode(p));
     }
 
-    /** The body deadline passed with the request still sending. */
+    /**
+     * The body deadline passed with the request still sending. An answer already begun is left to finish (its
+     * resource did not wait for the body); otherwise the client gets a 408 and the request is ended.
+     */
     private void late(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
-        if (req.isEnded() || ctx.get(DRAINING) != null) {
-            return;
-        }
         HttpServerResponse res = ctx.response();
-        if (res.headWritten() || res.closed()) {
-            stop(req);
+        if (req.isEnded() || ctx.get(DRAINING) != null || res.headWritten() || res.closed()) {
             return;
         }
         Problem p = new Problem(Problem.type("body-timeout"), "Request body too slow", 408,
                 "a request body must arrive whole within " + bodyTimeoutMs + " ms of its headers; this one had sent "
                         + req.bytesRead() + " bytes by then", null, null, Map.of("timeout_ms", bodyTimeoutMs));
-        res.setStatusCode(408).putHeader("Content-Type", Problem.MEDIA_TYPE);
-        if (req.version() != HttpVersion.HTTP_2) {
-            res.putHeader("Connection", "close");
+        try {
+            res.setStatusCode(408).putHeader("Content-Type", Problem.MEDIA_TYPE);
+            if (req.version() != HttpVersion.HTTP_2) {
+                res.putHeader("Connection", "close");
+            }
+        } catch (IllegalStateException answeredMeanwhile) {
+            return; // a resource on a worker thread began its answer since the check above
         }
         ctx.put(ANSWERED, Boolean.TRUE);
         res.end(Json.encode(p)).onComplete(written -> stop(req));
@@ -177,7 +215,10 @@ public class BodyLimit {
         }
     }
 
-    /** Ends a request that is still sending: its stream on HTTP/2 (the connection's other streams go on), else its connection. */
+    /**
+     * Ends a request still sending after its complete answer: on HTTP/2 its stream (RST_STREAM NO_ERROR, as RFC 9113
+     * section 8.1 allows; the connection's other streams go on), else its connection.
+     */
     private static void stop(HttpServerRequest req) {
         if (req.version() == HttpVersion.HTTP_2) {
             req.response().reset();

@@ -22,8 +22,9 @@ public interface HttpConfig {
     boolean forwardedHeaders();
 
     /**
-     * How long a request's body may take to arrive, from its headers to its last byte ({@link BodyLimit}); past it the
-     * request is answered 408 and its connection closed. A response that takes longer is not bounded by it.
+     * How long a request's body may take to arrive, from its headers to its last byte ({@link BodyLimit}); past it a
+     * request not yet answered gets a 408 and its connection is closed. Requests without a body, and answers however
+     * long they stream, are not bounded by it.
      */
     @WithDefault("60s")
     Duration bodyTimeout();

@@ -2,8 +2,8 @@ package io.batchwire.api;
 
 import io.batchwire.testing.Api;
 import io.batchwire.testing.Db;
+import io.batchwire.testing.ShortBodyDeadlineProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -30,18 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A request's body must arrive within {@code batchwire.http.body-timeout} of its headers (1 s here). Each trickling
  * client below stops sending part-way and never goes on, so what is asserted does not depend on how fast this
- * machine is: without the deadline the socket read times out after 20 s and the test fails.
+ * machine is: without the deadline the socket read times out after 20 s and the test fails. Requests without a body
+ * are not bounded by it however long their answers stream: {@code io.batchwire.console.LiveStreamDeadlineTest}.
  */
 @QuarkusTest
-@TestProfile(BodyDeadlineTest.ShortDeadline.class)
+@TestProfile(ShortBodyDeadlineProfile.class)
 class BodyDeadlineTest {
-
-    public static class ShortDeadline implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("batchwire.http.body-timeout", "1s");
-        }
-    }
 
     private static final String JOB = "{\"type\":\"company\",\"records\":[{\"domain\":\"late.com\"}]}";
 
