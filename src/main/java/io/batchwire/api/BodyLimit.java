@@ -29,8 +29,8 @@ import java.util.Map;
  * <p>
  * And in time: a body must have arrived whole within {@code batchwire.http.body-timeout} of its request's headers
  * (however it is sent, whatever the path). A request still sending past that, not yet answered, gets a problem+json
- * 408 and its connection is closed (on HTTP/2, its stream is reset). Requests without a body, and answers (however
- * long they stream), are not bounded by it. Without it a client could trickle a body without end, a byte within every
+ * 408 and its connection is closed (on HTTP/2, its stream is reset); one answered without its body is ended the same
+ * way, without a 408. Requests without a body, and answers (however long they stream), are not bounded by it. Without it a client could trickle a body without end, a byte within every
  * idle timeout (30 minutes), holding the connection and its buffer.
  */
 @ApplicationScoped
@@ -116,8 +116,16 @@ public class BodyLimit {
         return chunked(req);
     }
 
+    /** Chunked framing, as the HTTP decoder reads it: in any Transfer-Encoding header, among comma-separated codings. */
     private static boolean chunked(HttpServerRequest req) {
-        return "chunked".equalsIgnoreCase(req.getHeader("Transfer-Encoding"));
+        for (String header : req.headers().getAll("Transfer-Encoding")) {
+            for (String coding : header.split(",")) {
+                if (coding.trim().equalsIgnoreCase("chunked")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean closed(Throwable failure) {
@@ -155,6 +163,9 @@ public class BodyLimit {
             ctx.put(BODY, body);
             ctx.next();
         });
+        if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+            ctx.response().writeContinue(); // the client waits for the go-ahead; RESTEasy gives it only on its own reads
+        }
         req.resume();
     }
 
@@ -166,13 +177,31 @@ public class BodyLimit {
     }
 
     /**
-     * The body deadline passed with the request still sending. An answer already begun is left to finish (its
-     * resource did not wait for the body); otherwise the client gets a 408 and the request is ended.
+     * The body deadline passed with the request still sending. Not yet answered: the client gets a 408 and the request
+     * is ended. Answered already (its resource did not wait for the body, a 401 say): the rest of the body is not
+     * wanted, and the request is ended now, or when an answer still streaming has. An HTTP/2 request without a length
+     * that has sent no byte of body is left alone: it may have ended with its headers, which the server learns only
+     * once its resource reads the body (a bodyless POST whose resource does not read one).
      */
     private void late(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         HttpServerResponse res = ctx.response();
-        if (req.isEnded() || ctx.get(DRAINING) != null || res.headWritten() || res.closed()) {
+        if (req.isEnded() || ctx.get(DRAINING) != null || res.closed()) {
+            return;
+        }
+        if (req.version() == HttpVersion.HTTP_2 && req.getHeader("Content-Length") == null && req.bytesRead() == 0) {
+            return;
+        }
+        if (res.ended()) {
+            stop(req);
+            return;
+        }
+        if (res.headWritten()) {
+            ctx.addEndHandler(ended -> {
+                if (!req.isEnded()) {
+                    stop(req);
+                }
+            });
             return;
         }
         Problem p = new Problem(Problem.type("body-timeout"), "Request body too slow", 408,

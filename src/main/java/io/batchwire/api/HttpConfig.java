@@ -23,8 +23,8 @@ public interface HttpConfig {
 
     /**
      * How long a request's body may take to arrive, from its headers to its last byte ({@link BodyLimit}); past it a
-     * request not yet answered gets a 408 and its connection is closed. Requests without a body, and answers however
-     * long they stream, are not bounded by it.
+     * request not yet answered gets a 408 and its connection is closed (one answered, its connection closed).
+     * Requests without a body, and answers however long they stream, are not bounded by it.
      */
     @WithDefault("60s")
     Duration bodyTimeout();

@@ -98,6 +98,47 @@ class BodyDeadlineTest {
     }
 
     @Test
+    void aBodyStillArrivingAfterItsRequestWasAnsweredHasItsConnectionClosedAtTheDeadline() throws Exception {
+        try (Socket s = socket()) {
+            // no API key: the request is answered 401 at once, without its body, which the client then trickles
+            s.getOutputStream().write(("POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 4000000\r\n\r\n{\"type\"").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            Answer answered = Answer.readOne(s.getInputStream());
+            assertThat(answered.status).isEqualTo(401);
+            s.getOutputStream().write(":".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            int next;
+            try {
+                next = s.getInputStream().read();
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                throw new AssertionError("the connection is still open 20 s after the deadline", stillOpen);
+            } catch (java.net.SocketException reset) {
+                next = -1; // closed by a reset rather than a FIN: closed all the same
+            }
+            assertThat(next).as("the service closes the connection at the deadline").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aChunkedBodyThatAsksToBeToldToGoOnIsToldAndRead() throws Exception {
+        Api api = Api.newTenant();
+        try (Socket s = socket()) {
+            s.getOutputStream().write(head(api, "Transfer-Encoding: chunked\r\nExpect: 100-continue"));
+            s.getOutputStream().flush();
+            // the client sends nothing until it has the go-ahead: without it, this request could only end in a 408
+            String go = Answer.readHead(s.getInputStream());
+            assertThat(go).startsWith("HTTP/1.1 100");
+            s.getOutputStream().write((Integer.toHexString(JOB.length()) + "\r\n" + JOB + "\r\n0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            Answer a = Answer.readOne(s.getInputStream());
+            assertThat(a.status).as(a.body).isEqualTo(202);
+        }
+        assertThat(Db.count("SELECT count(*) FROM jobs WHERE tenant_id = ?", api.tenant().id())).isEqualTo(1);
+    }
+
+    @Test
     void onHttp2OnlyTheLateStreamIsEndedAndTheConnectionGoesOn() throws Exception {
         Api api = Api.newTenant();
         Vertx vertx = Vertx.vertx();
@@ -158,17 +199,22 @@ class BodyDeadlineTest {
 
         /** Reads one answer and leaves the connection open. */
         static Answer readOne(InputStream in) throws IOException {
+            String headers = readHead(in);
+            int length = headers.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
+                    .mapToInt(l -> Integer.parseInt(l.substring(15).trim())).findFirst().orElseThrow();
+            return new Answer(Integer.parseInt(headers.substring(9, 12)), headers.trim(),
+                    new String(in.readNBytes(length), StandardCharsets.UTF_8));
+        }
+
+        /** Reads a status line and headers, up to the empty line. */
+        static String readHead(InputStream in) throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
                 int b = in.read();
                 assertThat(b).as("the answer's headers end before the connection does").isNotNegative();
                 head.write(b);
             }
-            String headers = head.toString(StandardCharsets.US_ASCII);
-            int length = headers.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
-                    .mapToInt(l -> Integer.parseInt(l.substring(15).trim())).findFirst().orElseThrow();
-            return new Answer(Integer.parseInt(headers.substring(9, 12)), headers.trim(),
-                    new String(in.readNBytes(length), StandardCharsets.UTF_8));
+            return head.toString(StandardCharsets.US_ASCII);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.batchwire.api;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -24,9 +25,10 @@ class BodyLimitHasBodyTest {
             "HTTP_1_1, POST,   0,   -,       false",
             "HTTP_1_1, POST,   61,  -,       true",
             "HTTP_1_1, GET,    61,  -,       true",
-            "HTTP_1_1, POST,   x,   -,       true",
             "HTTP_1_1, POST,   -,   chunked, true",
             "HTTP_1_1, PUT,    -,   CHUNKED, true",
+            "HTTP_1_1, POST,   -,   'gzip, chunked', true",
+            "HTTP_1_1, POST,   -,   gzip,    false",
             "HTTP_1_0, POST,   12,  -,       true",
             "HTTP_2,   GET,    -,   -,       false",
             "HTTP_2,   POST,   -,   -,       true",
@@ -45,6 +47,17 @@ class BodyLimitHasBodyTest {
         assertThat(BodyLimit.hasBody(req, length, declared)).isEqualTo(waited);
     }
 
+    private static MultiMap headers(String length, String encoding) {
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        if (length != null) {
+            h.add("Content-Length", length);
+        }
+        if (encoding != null) {
+            h.add("Transfer-Encoding", encoding);
+        }
+        return h;
+    }
+
     private static HttpServerRequest request(HttpVersion version, HttpMethod method, String length, String encoding) {
         return (HttpServerRequest) Proxy.newProxyInstance(HttpServerRequest.class.getClassLoader(),
                 new Class<?>[]{HttpServerRequest.class}, (proxy, m, args) -> switch (m.getName()) {
@@ -52,6 +65,7 @@ class BodyLimitHasBodyTest {
                     case "method" -> method;
                     case "getHeader" -> "Content-Length".equalsIgnoreCase(String.valueOf(args[0])) ? length
                             : "Transfer-Encoding".equalsIgnoreCase(String.valueOf(args[0])) ? encoding : null;
+                    case "headers" -> headers(length, encoding);
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
     }
