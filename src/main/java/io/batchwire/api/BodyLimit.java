@@ -180,9 +180,9 @@ public class BodyLimit {
      * The body deadline passed with the request still sending. Not yet answered: the client gets a 408 and the request
      * is ended. Answered already (its resource did not wait for the body, a 401 say): the rest of the body is not
      * wanted, and the request is ended. An answer still streaming is left alone (waiting for its end would take the
-     * response's one close handler, which RESTEasy uses to cancel a stream whose client went away). An HTTP/2 request without a length
-     * that has sent no byte of body is left alone: it may have ended with its headers, which the server learns only
-     * once its resource reads the body (a bodyless POST whose resource does not read one).
+     * response's one close handler, which RESTEasy uses to cancel a stream whose client went away). An HTTP/2 request
+     * without a length that has sent no byte of body is left alone: it may have ended with its headers, which the
+     * server learns only once its resource reads the body (a bodyless POST whose resource does not read one).
      */
     private void late(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
