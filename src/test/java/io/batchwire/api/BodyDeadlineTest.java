@@ -42,11 +42,8 @@ class BodyDeadlineTest {
     @Test
     void aBodyStillArrivingPastTheDeadlineIsA408ProblemAndItsConnectionIsClosed() throws Exception {
         Api api = Api.newTenant();
-        byte[] body = JOB.getBytes(StandardCharsets.US_ASCII);
         try (Socket s = socket()) {
-            s.getOutputStream().write(head(api, "Content-Length: " + body.length));
-            s.getOutputStream().write(body, 0, body.length / 2);
-            s.getOutputStream().flush();
+            send(s, head(api, "Content-Length: " + JOB.length()), JOB.substring(0, JOB.length() / 2));
             Answer a = Answer.read(s.getInputStream()); // to the end: the service closes the connection
             assertThat(a.status).isEqualTo(408);
             assertThat(a.headers).containsIgnoringCase("content-type: application/problem+json").containsIgnoringCase("connection: close");
@@ -54,7 +51,7 @@ class BodyDeadlineTest {
             assertThat(problem.getString("type")).isEqualTo("https://batchwire.dev/problems/body-timeout");
             assertThat(problem.getInt("status")).isEqualTo(408);
             assertThat(problem.getLong("extensions.timeout_ms")).isEqualTo(1000L);
-            assertThat(problem.getString("detail")).contains("had sent " + (body.length / 2) + " bytes");
+            assertThat(problem.getString("detail")).contains("had sent " + (JOB.length() / 2) + " bytes");
         }
         assertThat(Db.count("SELECT count(*) FROM jobs WHERE tenant_id = ?", api.tenant().id())).isZero();
     }
@@ -63,10 +60,8 @@ class BodyDeadlineTest {
     void aChunkedBodyThatStopsIsA408Too() throws Exception {
         Api api = Api.newTenant();
         try (Socket s = socket()) {
-            s.getOutputStream().write(head(api, "Transfer-Encoding: chunked"));
             String part = JOB.substring(0, 20);
-            s.getOutputStream().write((Integer.toHexString(part.length()) + "\r\n" + part + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            s.getOutputStream().flush();
+            send(s, head(api, "Transfer-Encoding: chunked"), Integer.toHexString(part.length()) + "\r\n" + part + "\r\n");
             Answer a = Answer.read(s.getInputStream());
             assertThat(a.status).isEqualTo(408);
             assertThat(JsonPath.from(a.body).getString("type")).isEqualTo("https://batchwire.dev/problems/body-timeout");
@@ -77,19 +72,14 @@ class BodyDeadlineTest {
     @Test
     void aWholeBodyIsNotCutAndItsKeptAliveConnectionOutlivesItsDeadline() throws Exception {
         Api api = Api.newTenant();
-        byte[] body = JOB.getBytes(StandardCharsets.US_ASCII);
         try (Socket s = socket()) {
-            s.getOutputStream().write(head(api, "Content-Length: " + body.length));
-            s.getOutputStream().write(body);
-            s.getOutputStream().flush();
+            send(s, head(api, "Content-Length: " + JOB.length()), JOB);
             Answer first = Answer.readOne(s.getInputStream());
             assertThat(first.status).as(first.body).isEqualTo(202);
 
             // a second request on the connection stalls: its own 408 comes a deadline after it started, so after the
             // first request's deadline, which must have left the connection alone for the answer to be read at all
-            s.getOutputStream().write(head(api, "Content-Length: " + body.length));
-            s.getOutputStream().write(body, 0, 7);
-            s.getOutputStream().flush();
+            send(s, head(api, "Content-Length: " + JOB.length()), JOB.substring(0, 7));
             Answer second = Answer.read(s.getInputStream());
             assertThat(second.status).as(second.body).isEqualTo(408);
             assertThat(JsonPath.from(second.body).getString("detail")).contains("had sent 7 bytes");
@@ -101,13 +91,11 @@ class BodyDeadlineTest {
     void aBodyStillArrivingAfterItsRequestWasAnsweredHasItsConnectionClosedAtTheDeadline() throws Exception {
         try (Socket s = socket()) {
             // no API key: the request is answered 401 at once, without its body, which the client then trickles
-            s.getOutputStream().write(("POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 4000000\r\n\r\n{\"type\"").getBytes(StandardCharsets.US_ASCII));
-            s.getOutputStream().flush();
+            send(s, "POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 4000000\r\n\r\n{\"type\"");
             Answer answered = Answer.readOne(s.getInputStream());
             assertThat(answered.status).isEqualTo(401);
-            s.getOutputStream().write(":".getBytes(StandardCharsets.US_ASCII));
-            s.getOutputStream().flush();
+            send(s, ":");
             int next;
             try {
                 next = s.getInputStream().read();
@@ -124,14 +112,11 @@ class BodyDeadlineTest {
     void aChunkedBodyThatAsksToBeToldToGoOnIsToldAndRead() throws Exception {
         Api api = Api.newTenant();
         try (Socket s = socket()) {
-            s.getOutputStream().write(head(api, "Transfer-Encoding: chunked\r\nExpect: 100-continue"));
-            s.getOutputStream().flush();
+            send(s, head(api, "Transfer-Encoding: chunked\r\nExpect: 100-continue"));
             // the client sends nothing until it has the go-ahead: without it, this request could only end in a 408
             String go = Answer.readHead(s.getInputStream());
             assertThat(go).startsWith("HTTP/1.1 100");
-            s.getOutputStream().write((Integer.toHexString(JOB.length()) + "\r\n" + JOB + "\r\n0\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            s.getOutputStream().flush();
+            send(s, Integer.toHexString(JOB.length()) + "\r\n" + JOB + "\r\n0\r\n\r\n");
             Answer a = Answer.readOne(s.getInputStream());
             assertThat(a.status).as(a.body).isEqualTo(202);
         }
@@ -181,9 +166,17 @@ class BodyDeadlineTest {
         return s;
     }
 
-    private static byte[] head(Api api, String framing) {
-        return ("POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-API-Key: "
-                + api.tenant().apiKey() + "\r\n" + framing + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static String head(Api api, String framing) {
+        return "POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-API-Key: "
+                + api.tenant().apiKey() + "\r\n" + framing + "\r\n\r\n";
+    }
+
+    /** Writes each part (ASCII) and flushes. */
+    private static void send(Socket s, String... parts) throws IOException {
+        for (String part : parts) {
+            s.getOutputStream().write(part.getBytes(StandardCharsets.US_ASCII));
+        }
+        s.getOutputStream().flush();
     }
 
     /** One HTTP/1.1 answer read off a socket: status line and headers, and a body framed by Content-Length. */
